@@ -1,0 +1,49 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { tokenFromAuthorizationHeader, verifyToken } from '#shared/auth/partner-tokens.js';
+import { readConfig, tableName } from '#shared/config.js';
+import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
+import { logger, tracer } from '../observability.js';
+
+const config = readConfig(z.object({ TABLE_NAME: tableName }));
+const registry = new DynamoRegistry(tracer.captureAWSv3Client(new DynamoDBClient({})), config.TABLE_NAME);
+
+/** API Gateway answers 401 (not 403) exactly when an authorizer fails with this message. */
+const UNAUTHORIZED = 'Unauthorized';
+
+/**
+ * Partner token check for every partner route. The policy allows the whole API stage, because
+ * API Gateway caches it per token and reuses it for the partner's other methods.
+ */
+export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>()
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .handler(async (event) => {
+    const header = event.headers?.Authorization ?? event.headers?.authorization;
+    const token = tokenFromAuthorizationHeader(header);
+    const record = token ? await verifyToken(token, registry) : undefined;
+    if (!record) {
+      logger.info('token refused', { hasHeader: header !== undefined });
+      throw new Error(UNAUTHORIZED);
+    }
+    const [arnPrefix, stage] = stageArn(event.methodArn);
+    return {
+      principalId: record.partnerId,
+      policyDocument: {
+        Version: '2012-10-17',
+        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arnPrefix}/${stage}/*/*` }],
+      },
+      context: { partnerId: record.partnerId, tokenId: record.tokenId },
+      ...(record.usagePlanKeyId ? { usageIdentifierKey: record.usagePlanKeyId } : {}),
+    };
+  });
+
+/** `arn:aws:execute-api:region:account:apiId/stage/METHOD/path` -> [`arn:...:apiId`, `stage`]. */
+function stageArn(methodArn: string): [string, string] {
+  const [prefix = methodArn, stage = '*'] = methodArn.split('/');
+  return [prefix, stage];
+}

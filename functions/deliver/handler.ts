@@ -1,0 +1,76 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { queueUrl, readConfig, tableName } from '#shared/config.js';
+import { CredentialResolver } from '#shared/credentials/credential-resolver.js';
+import { deliverRecords, type DeliveryReport } from '#shared/delivery/deliver-records.js';
+import { ImportPacer } from '#shared/delivery/import-pacer.js';
+import { SecurityHubClients } from '#shared/delivery/securityhub-clients.js';
+import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
+import { logger, metrics, tracer } from '../observability.js';
+
+const config = readConfig(
+  z.object({
+    TABLE_NAME: tableName,
+    DEAD_LETTER_QUEUE_URL: queueUrl('dead-letter queue'),
+    MAX_RECEIVE_COUNT: z.coerce.number({ error: 'required: the delivery queue redrive policy maxReceiveCount' }).int().min(1),
+    ROLE_SESSION_NAME_PREFIX: z.string().regex(/^[\w+=,.@-]{1,32}$/).default('securityhub-broker'),
+  }),
+);
+const sqs = tracer.captureAWSv3Client(new SQSClient({}));
+const deps = {
+  registry: new DynamoRegistry(tracer.captureAWSv3Client(new DynamoDBClient({})), config.TABLE_NAME),
+  credentials: new CredentialResolver(tracer.captureAWSv3Client(new STSClient({})), {
+    sessionNamePrefix: config.ROLE_SESSION_NAME_PREFIX,
+    onAssumeRole: () => metrics.addMetric('AssumeRoleCalls', MetricUnit.Count, 1),
+  }),
+  securityHub: new SecurityHubClients((client) => tracer.captureAWSv3Client(client)),
+  pacer: new ImportPacer(),
+  sqs,
+  deadLetterQueueUrl: config.DEAD_LETTER_QUEUE_URL,
+  maxReceiveCount: config.MAX_RECEIVE_COUNT,
+};
+const processor = new BatchProcessor(EventType.SQS);
+
+/**
+ * Delivers a whole SQS batch at once (so findings of several messages share import calls), then
+ * lets Powertools Batch turn each record's outcome into batchItemFailures: every record handler
+ * awaits the same delivery and fails only if its own record must be retried.
+ */
+export const handler = middy<SQSEvent, SQSBatchResponse>()
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
+  .handler(async (event, context) => {
+    let delivery: Promise<DeliveryReport> | undefined;
+    const deliverBatch = () =>
+      (delivery ??= deliverRecords(
+        event.Records.map((record) => ({
+          messageId: record.messageId,
+          body: record.body,
+          receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
+        })),
+        deps,
+      ).then((report) => {
+        logger.info('batch delivered', { records: event.Records.length, ...report, failedMessageIds: report.failedMessageIds.length });
+        metrics.addMetric('FindingsImported', MetricUnit.Count, report.imported);
+        metrics.addMetric('FindingsDeadLettered', MetricUnit.Count, report.deadLettered);
+        metrics.addMetric('ImportThrottled', MetricUnit.Count, report.throttled);
+        return report;
+      }));
+    const recordHandler = async (record: SQSRecord): Promise<void> => {
+      const report = await deliverBatch();
+      if (report.failedMessageIds.includes(record.messageId)) {
+        throw new Error(`message ${record.messageId} left for SQS to retry`);
+      }
+    };
+    return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+  });

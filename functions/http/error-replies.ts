@@ -1,0 +1,32 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { BrokerError } from '#shared/errors.js';
+import { logger } from '../observability.js';
+
+export const JSON_HEADERS = { 'content-type': 'application/json' } as const;
+
+export function jsonReply(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+/**
+ * The one place typed errors become HTTP answers: a BrokerError keeps its status, code and message;
+ * anything else is a 500 that reveals nothing but a reference the operator can find in the logs.
+ */
+export function errorReplies(): MiddlewareObj<unknown, APIGatewayProxyResult> {
+  return {
+    onError: async (request) => {
+      const { error } = request;
+      if (error instanceof BrokerError) {
+        logger.info('request refused', { code: error.code, status: error.httpStatus });
+        request.response = jsonReply(error.httpStatus, { error: { code: error.code, message: error.message } });
+        return;
+      }
+      const reference = (request.context as { awsRequestId?: string } | undefined)?.awsRequestId ?? 'unknown';
+      logger.error('request failed', { error: error as Error, reference });
+      request.response = jsonReply(500, {
+        error: { code: 'InternalError', message: `The broker failed unexpectedly; retry later. Reference: ${reference}` },
+      });
+    },
+  };
+}

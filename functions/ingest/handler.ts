@@ -1,0 +1,43 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { z } from 'zod';
+import { queueUrl, readConfig, tableName } from '#shared/config.js';
+import { UnauthorizedError } from '#shared/errors.js';
+import { submissionStatus, submitFindings } from '#shared/ingest/submit-findings.js';
+import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
+import { errorReplies, jsonReply } from '../http/error-replies.js';
+import { logger, metrics, tracer } from '../observability.js';
+
+const config = readConfig(z.object({ TABLE_NAME: tableName, DELIVERY_QUEUE_URL: queueUrl('delivery queue') }));
+const registry = new DynamoRegistry(tracer.captureAWSv3Client(new DynamoDBClient({})), config.TABLE_NAME);
+const sqs = tracer.captureAWSv3Client(new SQSClient({}));
+
+/** `POST /v1/findings` queues findings; `POST /v1/findings:validate` only judges them. */
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics, { captureColdStartMetric: true }))
+  .use(errorReplies())
+  .handler(async (event) => {
+    const partnerId = event.requestContext.authorizer?.partnerId as string | undefined;
+    if (!partnerId) throw new UnauthorizedError();
+    const dryRun = (event.resource ?? event.path).endsWith(':validate');
+    const reply = await submitFindings(
+      { partnerId, body: event.body, isBase64Encoded: event.isBase64Encoded, dryRun },
+      { registry, sqs, deliveryQueueUrl: config.DELIVERY_QUEUE_URL },
+    );
+    logger.info('submission judged', {
+      partnerId, submissionId: reply.submissionId, dryRun, accepted: reply.accepted, rejected: reply.rejected, failed: reply.failed,
+    });
+    if (!dryRun) {
+      metrics.addMetric('FindingsAccepted', MetricUnit.Count, reply.accepted);
+      metrics.addMetric('FindingsRejected', MetricUnit.Count, reply.rejected);
+    }
+    return jsonReply(submissionStatus(reply), reply, reply.failed > 0 && reply.accepted === 0 ? { 'retry-after': '5' } : {});
+  });

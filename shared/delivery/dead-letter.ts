@@ -1,0 +1,71 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { Failure } from '../diagnostics/failure-catalog.js';
+import { packDeliveryMessages, type DeliveryGroup, type Finding } from '../queue/delivery-message.js';
+import { sendMessages, type OutgoingMessage } from '../queue/sqs-sender.js';
+
+/** One finding on its way to the DLQ, with why. */
+export interface DeadLetter<Origin = unknown> {
+  group: DeliveryGroup;
+  finding: Finding;
+  failure: Failure;
+  attempts: number;
+  /** Where the finding came from (the SQS record), so a failed DLQ send fails that record. */
+  origin: Origin;
+}
+
+/** Reasons are kept short enough to read in a console; the full context is in the logs by finding id. */
+const MAX_REASON_CHARS = 1024;
+
+/**
+ * The DLQ message attributes: the reason and the scope, so operators can list, filter and redrive
+ * without reading bodies (which hold findings' contents). SQS allows at most 10 attributes.
+ */
+export function deadLetterAttributes(group: DeliveryGroup, failure: Failure, attempts: number, productArn: string, failedAt: string): Record<string, string> {
+  return {
+    ErrorCode: failure.code,
+    ErrorMessage: failure.message.slice(0, MAX_REASON_CHARS),
+    AwsAccountId: group.accountId,
+    Region: group.region,
+    ProductArn: productArn,
+    PartnerId: group.partnerId,
+    SubmissionId: group.submissionId,
+    Attempts: String(attempts),
+    FailedAt: failedAt,
+  };
+}
+
+/**
+ * Sends dead letters to the DLQ, grouped by destination and reason into as few messages as fit;
+ * the body has the delivery queue's shape, so a redrive is a plain move. Returns the origins of
+ * letters that could not be sent, so their records are retried instead of lost.
+ */
+export async function sendDeadLetters<Origin>(
+  sqs: SQSClient,
+  deadLetterQueueUrl: string,
+  letters: Array<DeadLetter<Origin>>,
+  now: Date = new Date(),
+): Promise<Set<Origin>> {
+  const buckets = new Map<string, Array<DeadLetter<Origin>>>();
+  for (const letter of letters) {
+    const { group, failure, attempts } = letter;
+    const productArn = String(letter.finding.ProductArn ?? '');
+    const key = JSON.stringify([group.submissionId, group.accountId, group.region, group.productKey, productArn, failure.code, failure.message, attempts]);
+    buckets.set(key, [...(buckets.get(key) ?? []), letter]);
+  }
+  const outgoing: OutgoingMessage[] = [];
+  const lettersOfMessage: Array<Array<DeadLetter<Origin>>> = [];
+  for (const bucket of buckets.values()) {
+    const first = bucket[0]!;
+    const attributes = deadLetterAttributes(first.group, first.failure, first.attempts, String(first.finding.ProductArn ?? ''), now.toISOString());
+    let offset = 0;
+    for (const message of packDeliveryMessages(first.group, bucket.map((letter) => letter.finding))) {
+      outgoing.push({ body: JSON.stringify(message), attributes });
+      lettersOfMessage.push(bucket.slice(offset, offset + message.findings.length));
+      offset += message.findings.length;
+    }
+  }
+  const { failed } = await sendMessages(sqs, deadLetterQueueUrl, outgoing);
+  const unsent = new Set<Origin>();
+  for (const { index } of failed) for (const letter of lettersOfMessage[index]!) unsent.add(letter.origin);
+  return unsent;
+}

@@ -1,0 +1,181 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { CredentialResolver } from '../credentials/credential-resolver.js';
+import { classifyAwsError, type Failure } from '../diagnostics/failure-catalog.js';
+import { parseDeliveryMessage, type DeliveryGroup, type DeliveryMessage, type Finding } from '../queue/delivery-message.js';
+import type { Registration } from '../registry/model.js';
+import type { Registry } from '../registry/registry.js';
+import { chunkForImport } from './chunk-findings.js';
+import { sendDeadLetters, type DeadLetter } from './dead-letter.js';
+import { importChunk } from './import-chunk.js';
+import type { ImportPacer } from './import-pacer.js';
+import type { SecurityHubClients } from './securityhub-clients.js';
+import { registrationProblem } from './registration-problem.js';
+
+/** One SQS record as the event source mapping hands it over. */
+export interface DeliveryRecord {
+  messageId: string;
+  body: string;
+  /** ApproximateReceiveCount: 1 on the first delivery. */
+  receiveCount: number;
+}
+
+export interface DeliverDeps {
+  registry: Registry;
+  credentials: CredentialResolver;
+  securityHub: SecurityHubClients;
+  pacer: ImportPacer;
+  sqs: SQSClient;
+  deadLetterQueueUrl: string;
+  /** The delivery queue's maxReceiveCount: on the last receive, transient failures are dead-lettered by us, with their reason. */
+  maxReceiveCount: number;
+}
+
+export interface DeliveryReport {
+  imported: number;
+  deadLettered: number;
+  /** Findings whose records are left to SQS to retry. */
+  retrying: number;
+  throttled: number;
+  /** Message ids to report as batchItemFailures. */
+  failedMessageIds: string[];
+}
+
+interface Item {
+  record: number;
+  receiveCount: number;
+  message: DeliveryMessage;
+  finding: Finding;
+}
+
+const MALFORMED_GROUP: DeliveryGroup = { submissionId: 'unknown', partnerId: 'unknown', accountId: '000000000000', region: 'unknown', productKey: 'unknown' };
+
+/**
+ * The delivery use case for one SQS batch. Findings of all records are grouped by account,
+ * Region and credentials (so 250 findings in 3 messages still take 3 imports, not 5), imported in
+ * paced chunks, and every finding ends imported, dead-lettered with its reason, or in a record
+ * reported back to SQS for a retry. Re-importing an already imported finding on a retry is
+ * harmless: Security Hub ignores an equal UpdatedAt.
+ */
+export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDeps): Promise<DeliveryReport> {
+  const report: DeliveryReport = { imported: 0, deadLettered: 0, retrying: 0, throttled: 0, failedMessageIds: [] };
+  const letters: Array<DeadLetter<number>> = [];
+  const retry = new Map<number, Failure>();
+  const groups = new Map<string, { registration: Registration; region: string; items: Item[] }>();
+  const registrations = new Map<string, Promise<Registration | undefined>>();
+
+  await Promise.all(records.map(async (record, index) => {
+    let message: DeliveryMessage;
+    try {
+      message = parseDeliveryMessage(record.body);
+    } catch (error) {
+      const failure: Failure = { kind: 'permanent', code: 'MalformedMessage', message: `Not a delivery message: ${(error as Error).message}` };
+      letters.push({ group: MALFORMED_GROUP, finding: { raw: record.body }, failure, attempts: record.receiveCount, origin: index });
+      return;
+    }
+    const key = `${message.accountId}|${message.productKey}`;
+    if (!registrations.has(key)) registrations.set(key, deps.registry.getRegistration(message.accountId, message.productKey));
+    const registration = await registrations.get(key)!;
+    const problem = registrationProblem(registration, message);
+    if (problem || !registration) {
+      for (const finding of message.findings) {
+        letters.push({ group: groupOf(message), finding, failure: problem!, attempts: record.receiveCount, origin: index });
+      }
+      return;
+    }
+    const groupKey = `${message.accountId}|${message.region}|${registration.mode}|${deps.credentials.identityOf(registration) ?? ''}`;
+    const group = groups.get(groupKey) ?? { registration, region: message.region, items: [] };
+    group.items.push(...message.findings.map((finding) => ({ record: index, receiveCount: record.receiveCount, message, finding })));
+    groups.set(groupKey, group);
+  }));
+
+  await Promise.all([...groups.values()].map((group) => deliverGroup(group, deps, report, letters, retry)));
+
+  // A transient failure on the last receive would otherwise be moved to the DLQ by SQS without a reason.
+  for (const [index, failure] of retry) {
+    const record = records[index]!;
+    if (record.receiveCount < deps.maxReceiveCount) continue;
+    retry.delete(index);
+    const message = parseDeliveryMessage(record.body);
+    const exhausted: Failure = { kind: 'permanent', code: failure.code,
+      message: `Gave up after ${record.receiveCount} deliveries; last error: ${failure.message}. Redrive once the cause has passed.` };
+    for (const finding of message.findings) letters.push({ group: groupOf(message), finding, failure: exhausted, attempts: record.receiveCount, origin: index });
+  }
+
+  // Findings of a record that is retried anyway need no dead letter now: they come back with it.
+  const toSend = letters.filter((letter) => !retry.has(letter.origin));
+  const unsent = toSend.length > 0 ? await sendDeadLetters(deps.sqs, deps.deadLetterQueueUrl, toSend) : new Set<number>();
+  report.deadLettered = toSend.filter((letter) => !unsent.has(letter.origin)).length;
+  const failedRecords = new Set<number>([...retry.keys(), ...unsent]);
+  report.failedMessageIds = [...failedRecords].map((index) => records[index]!.messageId);
+  report.retrying = [...failedRecords].reduce((sum, index) => sum + findingCount(records[index]!), 0);
+  return report;
+}
+
+async function deliverGroup(
+  group: { registration: Registration; region: string; items: Item[] },
+  deps: DeliverDeps,
+  report: DeliveryReport,
+  letters: Array<DeadLetter<number>>,
+  retry: Map<number, Failure>,
+): Promise<void> {
+  const { registration, region, items } = group;
+  const context = { accountId: registration.accountId, region, ...(registration.roleArn ? { roleArn: registration.roleArn } : {}) };
+  const fail = (chunk: Item[], failure: Failure): void => {
+    if (failure.kind === 'permanent') {
+      for (const item of chunk) letters.push({ group: groupOf(item.message), finding: item.finding, failure, attempts: item.receiveCount, origin: item.record });
+    } else {
+      if (failure.code === 'Throttled') report.throttled += chunk.length;
+      for (const item of chunk) retry.set(item.record, failure);
+    }
+  };
+  // A failure that concerns the whole destination (role untrusted, hub off, no subscription) is
+  // not retried chunk by chunk: the remaining chunks share its fate without more calls.
+  let destinationFailure: Failure | undefined;
+  for (const chunk of chunkForImport(items, (item) => item.finding)) {
+    if (destinationFailure) {
+      fail(chunk, destinationFailure);
+      continue;
+    }
+    const findings = chunk.map((item) => item.finding);
+    let outcome;
+    for (let attempt = 1; ; attempt++) {
+      let credentials;
+      try {
+        credentials = await deps.credentials.credentialsFor(registration);
+      } catch (error) {
+        destinationFailure = classifyAwsError('sts', error, context);
+        fail(chunk, destinationFailure);
+        outcome = undefined;
+        break;
+      }
+      const client = deps.securityHub.get(region, deps.credentials.identityOf(registration), credentials);
+      await deps.pacer.take(`${registration.accountId}|${region}`);
+      outcome = await importChunk(client, findings, context);
+      // Credentials can die before their stated expiry (revoked session): refresh once, then judge.
+      if (outcome.ok || outcome.failure.kind !== 'credentials-expired' || attempt > 1) break;
+      deps.credentials.invalidate(registration);
+    }
+    if (!outcome) continue;
+    if (!outcome.ok) {
+      const failure: Failure = outcome.failure.kind === 'credentials-expired' ? { ...outcome.failure, kind: 'transient' } : outcome.failure;
+      if (failure.code !== 'InvalidInput') destinationFailure = failure;
+      fail(chunk, failure);
+      continue;
+    }
+    report.imported += outcome.imported;
+    for (const { index, failure } of outcome.failedFindings) fail([chunk[index]!], failure);
+  }
+}
+
+function groupOf(message: DeliveryMessage): DeliveryGroup {
+  const { v: _v, findings: _findings, ...group } = message;
+  return group;
+}
+
+function findingCount(record: DeliveryRecord): number {
+  try {
+    return parseDeliveryMessage(record.body).findings.length;
+  } catch {
+    return 1;
+  }
+}

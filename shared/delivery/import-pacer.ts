@@ -1,0 +1,39 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { IMPORT_BURST, IMPORT_RATE_PER_SECOND } from '../limits.js';
+
+/**
+ * Paces BatchImportFindings per account+Region with the same token bucket Security Hub applies
+ * (10 requests/s, burst 30), so a container never provokes throttling on its own.
+ * Hand-written because the maintained throttling packages (p-throttle, p-limit) model fixed
+ * windows or concurrency, not a refilling bucket with a burst; this is ~30 lines.
+ */
+export class ImportPacer {
+  private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();
+
+  constructor(
+    private readonly ratePerSecond = IMPORT_RATE_PER_SECOND,
+    private readonly burst = IMPORT_BURST,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Waits until a request for this account+Region fits the bucket, then spends one token. */
+  async take(key: string): Promise<void> {
+    for (;;) {
+      const bucket = this.refill(key);
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return;
+      }
+      await sleep(Math.ceil(((1 - bucket.tokens) / this.ratePerSecond) * 1000));
+    }
+  }
+
+  private refill(key: string): { tokens: number; updatedAt: number } {
+    const now = this.now();
+    const bucket = this.buckets.get(key) ?? { tokens: this.burst, updatedAt: now };
+    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.ratePerSecond);
+    bucket.updatedAt = now;
+    this.buckets.set(key, bucket);
+    return bucket;
+  }
+}

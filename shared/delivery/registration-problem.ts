@@ -1,0 +1,24 @@
+import type { Failure } from '../diagnostics/failure-catalog.js';
+import type { DeliveryMessage } from '../queue/delivery-message.js';
+import type { Registration } from '../registry/model.js';
+
+/**
+ * Why a queued message can no longer be delivered under its registration (it was checked at
+ * ingest, but customers offboard, suspend or drop Regions while findings wait in the queue).
+ */
+export function registrationProblem(registration: Registration | undefined, message: DeliveryMessage): Failure | undefined {
+  const scope = `account ${message.accountId}, product ${message.productKey}`;
+  if (!registration || registration.partnerId !== message.partnerId) {
+    return { kind: 'permanent', code: 'RegistrationNotFound', message: `No registration for ${scope}; the customer must register again, then redrive.` };
+  }
+  if (registration.status !== 'ACTIVE') {
+    return { kind: 'permanent', code: 'RegistrationNotActive', message: `The registration for ${scope} is ${registration.status}; redrive once it is ACTIVE again, or purge.` };
+  }
+  if (!registration.regions.includes(message.region)) {
+    return { kind: 'permanent', code: 'RegionNotRegistered', message: `The registration for ${scope} no longer includes ${message.region}; add the Region, then redrive.` };
+  }
+  if (registration.mode === 'cross-account-role' && (!registration.roleArn || !registration.externalId)) {
+    return { kind: 'permanent', code: 'RegistrationIncomplete', message: `The registration for ${scope} has no role ARN or ExternalId; set the role, then redrive.` };
+  }
+  return undefined;
+}

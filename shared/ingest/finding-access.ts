@@ -1,0 +1,64 @@
+import type { FindingIssue } from '../asff/validate.js';
+import { parseProductArn } from '../product/product-arn.js';
+import type { Partner, Registration } from '../registry/model.js';
+import type { Registry } from '../registry/registry.js';
+
+/** Where an accepted finding goes: one customer account, Region and product. */
+export interface Destination {
+  accountId: string;
+  region: string;
+  productKey: string;
+}
+
+export type AccessVerdict = { ok: true; destination: Destination } | { ok: false; issue: FindingIssue };
+
+/**
+ * Decides whether the calling partner may post this (schema-valid) finding: the ProductArn must be
+ * one of the partner's products, and the AwsAccountId must hold an ACTIVE registration for that
+ * product and the ProductArn's Region. Registrations are looked up once per request.
+ */
+export class FindingAccessCheck {
+  private readonly registrations = new Map<string, Promise<Registration | undefined>>();
+
+  constructor(
+    private readonly partner: Partner,
+    private readonly registry: Registry,
+  ) {}
+
+  async check(finding: { ProductArn: string; AwsAccountId: string }, index: number): Promise<AccessVerdict> {
+    const product = parseProductArn(finding.ProductArn);
+    if (!product || !this.partner.productArns.includes(finding.ProductArn)) {
+      return this.deny(index, 'ProductArn', 'productNotOwned',
+        `ProductArn ${finding.ProductArn} is not one of your products (${this.partner.productArns.join(', ') || 'none registered'}). Use your own product ARN for the finding's Region.`);
+    }
+    const accountId = finding.AwsAccountId;
+    const registration = await this.registration(accountId, product.productKey);
+    if (!registration || registration.partnerId !== this.partner.partnerId || registration.status === 'OFFBOARDED') {
+      return this.deny(index, 'AwsAccountId', 'customerNotRegistered',
+        `Account ${accountId} has no registration for product ${product.productKey}. The customer must register through the onboarding API first.`);
+    }
+    if (registration.status !== 'ACTIVE') {
+      return this.deny(index, 'AwsAccountId', 'registrationNotActive',
+        `Account ${accountId}'s registration for ${product.productKey} is ${registration.status}, not ACTIVE; findings are accepted once the customer's role is verified.`);
+    }
+    if (!registration.regions.includes(product.region)) {
+      return this.deny(index, 'ProductArn', 'regionNotRegistered',
+        `Account ${accountId} receives findings in ${registration.regions.join(', ')}, not ${product.region}. Use the ProductArn of a registered Region, or ask the customer to add ${product.region}.`);
+    }
+    return { ok: true, destination: { accountId, region: product.region, productKey: product.productKey } };
+  }
+
+  private registration(accountId: string, productKey: string): Promise<Registration | undefined> {
+    const key = `${accountId}|${productKey}`;
+    let pending = this.registrations.get(key);
+    if (!pending) {
+      pending = this.registry.getRegistration(accountId, productKey);
+      this.registrations.set(key, pending);
+    }
+    return pending;
+  }
+
+  private deny(index: number, field: string, rule: string, message: string): AccessVerdict {
+    return { ok: false, issue: { path: `Findings[${index}].${field}`, rule, message } };
+  }
+}

@@ -1,0 +1,41 @@
+import { BadRequestError, PayloadTooLargeError } from '../errors.js';
+import { MAX_FINDINGS_PER_REQUEST, MAX_INGEST_BODY_BYTES } from '../limits.js';
+
+/**
+ * Turns the raw HTTP body of `POST /v1/findings` into the list of findings, or a 4xx that says
+ * exactly what is wrong with the request as a whole. Per-finding problems are not judged here.
+ */
+export function parseFindingsRequest(rawBody: string | null | undefined, isBase64Encoded = false): unknown[] {
+  if (rawBody === null || rawBody === undefined || rawBody.length === 0) {
+    throw new BadRequestError('EmptyBody', 'Send a JSON body: {"Findings": [<ASFF finding>, ...]}.');
+  }
+  const text = isBase64Encoded ? Buffer.from(rawBody, 'base64').toString('utf8') : rawBody;
+  const bytes = Buffer.byteLength(text);
+  if (bytes > MAX_INGEST_BODY_BYTES) {
+    throw new PayloadTooLargeError(
+      `The body is ${bytes} bytes; the limit is ${MAX_INGEST_BODY_BYTES} bytes (Security Hub's 6 MB per import). Split the findings over several requests.`,
+    );
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    throw new BadRequestError('MalformedJson', `The body is not valid JSON (${(error as Error).message}). Send {"Findings": [...]}.`);
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new BadRequestError('InvalidBody', 'The body must be a JSON object: {"Findings": [...]}.');
+  }
+  const findings = (body as { Findings?: unknown }).Findings;
+  if (!Array.isArray(findings)) {
+    throw new BadRequestError('MissingFindings', 'The body must have a "Findings" array, as in BatchImportFindings.');
+  }
+  if (findings.length === 0) {
+    throw new BadRequestError('NoFindings', 'The "Findings" array is empty; send at least one finding.');
+  }
+  if (findings.length > MAX_FINDINGS_PER_REQUEST) {
+    throw new PayloadTooLargeError(
+      `The request has ${findings.length} findings; the limit is ${MAX_FINDINGS_PER_REQUEST} per request. Split them over several requests.`,
+    );
+  }
+  return findings;
+}

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { validateFinding, type FindingIssue } from '../asff/validate.js';
+import { ForbiddenError } from '../errors.js';
+import { groupAttributes, packDeliveryMessages, type Finding } from '../queue/delivery-message.js';
+import { sendMessages, type OutgoingMessage } from '../queue/sqs-sender.js';
+import type { Registry } from '../registry/registry.js';
+import { FindingAccessCheck, type Destination } from './finding-access.js';
+import { parseFindingsRequest } from './request-body.js';
+
+export type FindingStatus = 'accepted' | 'valid' | 'rejected' | 'failed';
+
+export interface FindingResult {
+  index: number;
+  id?: string;
+  status: FindingStatus;
+  errors?: FindingIssue[];
+  warnings?: FindingIssue[];
+}
+
+export interface SubmissionReply {
+  submissionId: string;
+  dryRun: boolean;
+  accepted: number;
+  rejected: number;
+  /** Findings that were valid but could not be queued; the partner should send them again. */
+  failed: number;
+  results: FindingResult[];
+}
+
+export interface SubmitDeps {
+  registry: Registry;
+  sqs: SQSClient;
+  deliveryQueueUrl: string;
+}
+
+export interface SubmitInput {
+  partnerId: string;
+  body: string | null | undefined;
+  isBase64Encoded?: boolean;
+  /** Validate and authorize only; enqueue nothing (`POST /v1/findings:validate`). */
+  dryRun: boolean;
+}
+
+/**
+ * The ingest use case: judge every finding (ASFF rules, then the partner's right to post it),
+ * queue the accepted ones grouped by customer account, Region and product, and report each
+ * finding's fate. A finding is reported `accepted` only once it is on the delivery queue.
+ */
+export async function submitFindings(input: SubmitInput, deps: SubmitDeps): Promise<SubmissionReply> {
+  const findings = parseFindingsRequest(input.body, input.isBase64Encoded);
+  const partner = await deps.registry.getPartner(input.partnerId);
+  if (!partner) {
+    throw new ForbiddenError('UnknownPartner', 'Your token belongs to no partner on record; ask the broker operator to check your account.');
+  }
+  const submissionId = randomUUID();
+  const access = new FindingAccessCheck(partner, deps.registry);
+  const seen = new Set<string>();
+  const destinations = new Map<number, Destination>();
+
+  const results = await Promise.all(
+    findings.map(async (finding, index): Promise<FindingResult> => {
+      const verdict = validateFinding(finding, index);
+      const base = { index, ...(verdict.id === undefined ? {} : { id: verdict.id }) };
+      const warnings = verdict.warnings.length > 0 ? { warnings: verdict.warnings } : {};
+      if (!verdict.valid) return { ...base, status: 'rejected', errors: verdict.errors, ...warnings };
+      const { ProductArn, AwsAccountId, Id } = finding as { ProductArn: string; AwsAccountId: string; Id: string };
+      const identity = `${ProductArn}|${Id}`;
+      if (seen.has(identity)) {
+        return { ...base, status: 'rejected', ...warnings, errors: [{ path: `Findings[${index}].Id`, rule: 'duplicateInRequest',
+          message: `Finding ${Id} of ${ProductArn} appears more than once in this request; send each finding once (the latest version).` }] };
+      }
+      seen.add(identity);
+      const allowed = await access.check({ ProductArn, AwsAccountId }, index);
+      if (!allowed.ok) return { ...base, status: 'rejected', errors: [allowed.issue], ...warnings };
+      destinations.set(index, allowed.destination);
+      return { ...base, status: input.dryRun ? 'valid' : 'accepted', ...warnings };
+    }),
+  );
+
+  if (!input.dryRun && destinations.size > 0) {
+    await enqueue(submissionId, partner.partnerId, findings as Finding[], destinations, results, deps);
+  }
+  return {
+    submissionId,
+    dryRun: input.dryRun,
+    accepted: results.filter((r) => r.status === 'accepted' || r.status === 'valid').length,
+    rejected: results.filter((r) => r.status === 'rejected').length,
+    failed: results.filter((r) => r.status === 'failed').length,
+    results,
+  };
+}
+
+async function enqueue(
+  submissionId: string,
+  partnerId: string,
+  findings: Finding[],
+  destinations: Map<number, Destination>,
+  results: FindingResult[],
+  deps: SubmitDeps,
+): Promise<void> {
+  const groups = new Map<string, { destination: Destination; indexes: number[] }>();
+  for (const [index, destination] of destinations) {
+    const key = `${destination.accountId}|${destination.region}|${destination.productKey}`;
+    const group = groups.get(key) ?? { destination, indexes: [] };
+    group.indexes.push(index);
+    groups.set(key, group);
+  }
+  const outgoing: OutgoingMessage[] = [];
+  const indexesOfMessage: number[][] = [];
+  for (const { destination, indexes } of groups.values()) {
+    const group = { submissionId, partnerId, ...destination };
+    let offset = 0;
+    for (const message of packDeliveryMessages(group, indexes.map((i) => findings[i]!))) {
+      outgoing.push({ body: JSON.stringify(message), attributes: groupAttributes(group) });
+      indexesOfMessage.push(indexes.slice(offset, offset + message.findings.length));
+      offset += message.findings.length;
+    }
+  }
+  const { failed } = await sendMessages(deps.sqs, deps.deliveryQueueUrl, outgoing);
+  for (const { index: messageIndex } of failed) {
+    for (const findingIndex of indexesOfMessage[messageIndex]!) {
+      const result = results[findingIndex]!;
+      result.status = 'failed';
+      result.errors = [{ path: `Findings[${findingIndex}]`, rule: 'enqueueFailed',
+        message: 'The broker could not queue this finding for delivery; nothing was lost on your side. Send it again shortly.' }];
+    }
+  }
+}
+
+/** The HTTP status that sums up a submission: 202 all queued, 207 mixed, 400 none valid, 503 none queued. */
+export function submissionStatus(reply: SubmissionReply): number {
+  if (reply.dryRun) return reply.rejected === 0 ? 200 : reply.accepted === 0 ? 400 : 207;
+  if (reply.rejected === 0 && reply.failed === 0) return 202;
+  if (reply.accepted > 0) return 207;
+  return reply.failed > 0 ? 503 : 400;
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { MAX_SQS_MESSAGE_BYTES } from '../limits.js';
+
+/**
+ * What travels on the delivery queue (and, unchanged in shape, in the DLQ, so a redrive is a move):
+ * findings of one customer account, one Region and one product. The registration (mode, role,
+ * ExternalId) is looked up again at delivery, so a suspended or changed registration takes effect
+ * for findings already queued.
+ */
+export const deliveryMessageSchema = z.object({
+  v: z.literal(1),
+  submissionId: z.string().min(1),
+  partnerId: z.string().min(1),
+  accountId: z.string().regex(/^\d{12}$/),
+  region: z.string().min(1),
+  productKey: z.string().min(1),
+  findings: z.array(z.record(z.string(), z.unknown())).min(1),
+});
+
+export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
+export type Finding = Record<string, unknown>;
+export type DeliveryGroup = Omit<DeliveryMessage, 'v' | 'findings'>;
+
+/** Room kept for the envelope and SQS message attributes within one message. */
+const ENVELOPE_ALLOWANCE_BYTES = 4 * 1024;
+
+export function parseDeliveryMessage(body: string): DeliveryMessage {
+  return deliveryMessageSchema.parse(JSON.parse(body));
+}
+
+/**
+ * Packs one group's findings into as few messages as SQS's size limit allows, in order.
+ * A finding (<= 240 KB, checked at ingest) always fits a message of its own.
+ */
+export function packDeliveryMessages(group: DeliveryGroup, findings: Finding[]): DeliveryMessage[] {
+  const budget = MAX_SQS_MESSAGE_BYTES - ENVELOPE_ALLOWANCE_BYTES;
+  const messages: DeliveryMessage[] = [];
+  let current: Finding[] = [];
+  let currentBytes = 0;
+  for (const finding of findings) {
+    const bytes = Buffer.byteLength(JSON.stringify(finding)) + 1;
+    if (current.length > 0 && currentBytes + bytes > budget) {
+      messages.push({ v: 1, ...group, findings: current });
+      current = [];
+      currentBytes = 0;
+    }
+    current.push(finding);
+    currentBytes += bytes;
+  }
+  if (current.length > 0) messages.push({ v: 1, ...group, findings: current });
+  return messages;
+}
+
+/** Message attributes that let operators and redrive filters see a message's scope without its body. */
+export function groupAttributes(group: DeliveryGroup): Record<string, string> {
+  return {
+    AwsAccountId: group.accountId,
+    Region: group.region,
+    ProductKey: group.productKey,
+    PartnerId: group.partnerId,
+    SubmissionId: group.submissionId,
+  };
+}
