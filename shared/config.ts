@@ -20,4 +20,4 @@ export function readConfig<Schema extends z.ZodType>(
 
 export const tableName = z.string({ error: 'required: the DynamoDB table name' }).min(1);
 export const queueUrl = (what: string) =>
-  z.url({ error: `required: the URL of the ${what}` });
+  z.string({ error: `required: the URL of the ${what}` }).regex(/^https?:\/\/\S+$/, `must be the http(s) URL of the ${what}`);

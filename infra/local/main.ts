@@ -1,0 +1,99 @@
+/**
+ * `npm start`: the whole broker on this machine, no AWS account, no Docker.
+ * Flags (or env): --api-port (API_PORT), --emulator-port (EMULATOR_PORT), --dynamo-port (DYNAMO_PORT),
+ * --sqs-port (SQS_PORT), --data-dir (default .local/data), --in-memory, --state-file (default
+ * .local/stack.json), --log-level. Port 0 picks a free port; the state file always holds the real ones.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO, seedDemo } from './seed-demo.js';
+import { startLocalStack } from './stack.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    'api-port': { type: 'string', default: process.env.API_PORT ?? '3000' },
+    'emulator-port': { type: 'string', default: process.env.EMULATOR_PORT ?? '4580' },
+    'dynamo-port': { type: 'string', default: process.env.DYNAMO_PORT ?? '4567' },
+    'sqs-port': { type: 'string', default: process.env.SQS_PORT ?? '4566' },
+    'data-dir': { type: 'string', default: process.env.DATA_DIR ?? '.local/data' },
+    'in-memory': { type: 'boolean', default: false },
+    'state-file': { type: 'string', default: process.env.STATE_FILE ?? '.local/stack.json' },
+    'log-level': { type: 'string', default: process.env.LOG_LEVEL ?? 'WARN' },
+  },
+});
+
+function port(name: keyof typeof flags): number {
+  const value = Number(flags[name]);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`--${name} must be a port number (0 = any free port), got ${String(flags[name])}`);
+  return value;
+}
+
+const stateFile = resolve(String(flags['state-file']));
+const previous = await readFile(stateFile, 'utf8').then((text) => JSON.parse(text) as { partner?: { token?: string } }).catch(() => undefined);
+const stack = await startLocalStack({
+  apiPort: port('api-port'), emulatorPort: port('emulator-port'), dynamoPort: port('dynamo-port'), sqsPort: port('sqs-port'),
+  ...(flags['in-memory'] ? {} : { dataDir: resolve(String(flags['data-dir'])) }),
+  logLevel: String(flags['log-level']),
+});
+const demo = await seedDemo({
+  registry: stack.registry, emulator: stack.emulator.state, region: stack.region, partnerAccountId: stack.brokerAccountId,
+  brokerPrincipalArn: stack.brokerPrincipalArn, ...(previous?.partner?.token ? { previousToken: previous.partner.token } : {}),
+});
+
+const state = {
+  apiUrl: stack.apiUrl,
+  region: stack.region,
+  emulatorUrl: stack.emulator.url,
+  endpoints: { dynamodb: stack.dynamoEndpoint, sqs: stack.sqsEndpoint, sts: stack.emulator.url, securityhub: stack.emulator.url },
+  tableName: stack.tableName,
+  deliveryQueueUrl: stack.deliveryQueueUrl,
+  deadLetterQueueUrl: stack.deadLetterQueueUrl,
+  brokerPrincipalArn: stack.brokerPrincipalArn,
+  partner: { partnerId: demo.partnerId, token: demo.token, productArns: demo.productArns },
+  customer: {
+    accountIds: [demo.customerAccountId],
+    roleArn: demo.customerRoleArn,
+    // Credentials the emulator knows as the demo customer's admin: use them to call GetFindings.
+    credentials: demo.customerCredentials,
+  },
+};
+await mkdir(dirname(stateFile), { recursive: true });
+await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+
+const finding = {
+  SchemaVersion: '2018-10-08', Id: 'demo-finding-1', ProductArn: demo.productArns[0], GeneratorId: 'demo-generator',
+  AwsAccountId: demo.customerAccountId, Types: ['Software and Configuration Checks/Vulnerabilities/CVE'],
+  CreatedAt: '2026-01-01T00:00:00Z', UpdatedAt: '2026-01-01T00:00:00Z', Severity: { Label: 'HIGH' },
+  Title: 'Demo finding', Description: 'A finding posted through the local broker.',
+  Resources: [{ Type: 'AwsEc2Instance', Id: `arn:aws:ec2:${stack.region}:${demo.customerAccountId}:instance/i-0123456789abcdef0` }],
+};
+process.stdout.write(`
+Security Hub findings broker running locally (${flags['in-memory'] ? 'in memory' : `data in ${String(flags['data-dir'])}`}).
+  API            ${stack.apiUrl}   (POST /v1/findings, POST /v1/findings:validate)
+  STS + Security Hub emulator ${stack.emulator.url}
+  DynamoDB ${stack.dynamoEndpoint}   SQS ${stack.sqsEndpoint}
+  Demo partner   ${DEMO.partnerId}, token: ${demo.token}
+  Demo customer  account ${demo.customerAccountId}, role ${demo.customerRoleArn}
+  Everything a script needs: ${stateFile}
+
+Post a finding:
+  curl -sS -X POST ${stack.apiUrl}/v1/findings -H 'Authorization: Bearer ${demo.token}' -H 'content-type: application/json' \\
+    -d '${JSON.stringify({ Findings: [finding] })}'
+
+Read it back from the customer's (emulated) Security Hub:
+  AWS_ACCESS_KEY_ID=${demo.customerCredentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${demo.customerCredentials.secretAccessKey} \\
+    aws --endpoint-url ${stack.emulator.url} --region ${stack.region} securityhub get-findings \\
+    --filters '{"Id":[{"Value":"demo-finding-1","Comparison":"EQUALS"}]}'
+
+Ctrl-C stops it.
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void stack.stop().then(() => process.exit(0));
+  });
+}

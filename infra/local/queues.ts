@@ -1,0 +1,53 @@
+import { interceptLocalhostDns, startFauxqs } from 'fauxqs';
+
+export interface LocalQueues {
+  endpoint: string;
+  deliveryQueueUrl: string;
+  deadLetterQueueUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface LocalQueueOptions {
+  port: number;
+  region: string;
+  dataDir?: string;
+  /** Short locally so retried records come back in seconds, not minutes. */
+  visibilityTimeoutSeconds: number;
+  maxReceiveCount: number;
+}
+
+/** fauxqs with the delivery queue and its DLQ, wired by a redrive policy as in the CDK stack. */
+export async function startQueues(options: LocalQueueOptions): Promise<LocalQueues> {
+  // The SQS client sends each call to its queue URL's host (sqs.<region>.localhost), which only
+  // resolves with this in-process DNS patch; the handlers stay free of local code paths.
+  const restoreDns = interceptLocalhostDns();
+  const server = await startFauxqs({
+    port: options.port,
+    // fauxqs names queue URLs sqs.<region>.<host>; with an IP there, the SDK's URL check fails.
+    host: 'localhost',
+    logger: false,
+    defaultRegion: options.region,
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+  });
+  const dlq = server.createQueue('broker-dead-letters', {
+    region: options.region,
+    attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) },
+  });
+  const delivery = server.createQueue('broker-delivery', {
+    region: options.region,
+    attributes: {
+      VisibilityTimeout: String(options.visibilityTimeoutSeconds),
+      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: options.maxReceiveCount }),
+    },
+  });
+  return {
+    // The endpoint names the same host as the queue URLs, so the SDK has no mismatch to warn about.
+    endpoint: `http://sqs.${options.region}.localhost:${server.port}`,
+    deliveryQueueUrl: delivery.queueUrl,
+    deadLetterQueueUrl: dlq.queueUrl,
+    stop: async () => {
+      await server.stop();
+      restoreDns();
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { lambdaContext } from './lambda-context.js';
+
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
+
+export interface SqsPollerOptions {
+  queueUrl: string;
+  queueArn: string;
+  region: string;
+  /** Records per invocation, as the event source mapping's BatchSize. */
+  batchSize: number;
+  functionName: string;
+}
+
+/**
+ * Feeds SQS batches to a handler as Lambda's event source mapping does: receive up to a batch,
+ * invoke, delete the records that succeeded and leave `batchItemFailures` (or the whole batch when
+ * the handler throws) to reappear after the visibility timeout, until the queue's redrive policy
+ * moves them to the DLQ.
+ */
+export class SqsPoller {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private busy = false;
+  invocations = 0;
+
+  constructor(
+    private readonly sqs: SQSClient,
+    private readonly handler: SqsHandler,
+    private readonly options: SqsPollerOptions,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.loop;
+  }
+
+  /** Resolves once the queue holds nothing visible or in flight and no invocation runs. */
+  async waitForIdle(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.busy && (await this.queueDepth()) === 0 && !this.busy) return;
+      await sleep(50);
+    }
+    throw new Error(`queue ${this.options.queueUrl} not idle after ${timeoutMs} ms`);
+  }
+
+  private async queueDepth(): Promise<number> {
+    const { Attributes = {} } = await this.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.options.queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      }),
+    );
+    return Object.values(Attributes).reduce((sum, value) => sum + Number(value ?? 0), 0);
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        const { Messages = [] } = await this.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: this.options.queueUrl,
+            MaxNumberOfMessages: this.options.batchSize,
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+        );
+        if (Messages.length > 0) await this.invoke(Messages);
+      } catch (error) {
+        if (this.running) {
+          process.stderr.write(`poller: ${(error as Error).message}\n`);
+          await sleep(200);
+        }
+      }
+    }
+  }
+
+  private async invoke(messages: Message[]): Promise<void> {
+    this.busy = true;
+    try {
+      const event: SQSEvent = { Records: messages.map((message) => this.toRecord(message)) };
+      let failed: Set<string>;
+      try {
+        this.invocations++;
+        const response = await this.handler(event, lambdaContext(this.options.functionName));
+        failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+      } catch (error) {
+        process.stderr.write(`poller: ${this.options.functionName} failed, whole batch left for retry: ${(error as Error).message}\n`);
+        failed = new Set(messages.map((message) => message.MessageId!));
+      }
+      const done = messages.filter((message) => !failed.has(message.MessageId!));
+      if (done.length > 0) {
+        await this.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: this.options.queueUrl,
+            Entries: done.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
+          }),
+        );
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private toRecord(message: Message): SQSRecord {
+    const attributes = message.Attributes ?? {};
+    return {
+      messageId: message.MessageId!,
+      receiptHandle: message.ReceiptHandle!,
+      body: message.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: attributes.ApproximateReceiveCount ?? '1',
+        SentTimestamp: attributes.SentTimestamp ?? String(Date.now()),
+        SenderId: attributes.SenderId ?? 'local',
+        ApproximateFirstReceiveTimestamp: attributes.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      },
+      messageAttributes: Object.fromEntries(
+        Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+          name,
+          { dataType: value.DataType ?? 'String', stringValue: value.StringValue, stringListValues: [], binaryListValues: [] },
+        ]),
+      ),
+      md5OfBody: message.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: this.options.queueArn,
+      awsRegion: this.options.region,
+    };
+  }
+}

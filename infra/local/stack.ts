@@ -1,0 +1,143 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
+import { startApiFront, type ApiFront, type AuthorizerHandler, type ProxyHandler } from './api-front.js';
+import { ensureTable, startDynamo } from './dynamo.js';
+import { startEmulator, type Emulator } from './emulator/index.js';
+import { startQueues } from './queues.js';
+import { SqsPoller, type SqsHandler } from './sqs-poller.js';
+
+export interface LocalStackOptions {
+  /** 0 (the default) picks a free port. */
+  apiPort?: number;
+  emulatorPort?: number;
+  dynamoPort?: number;
+  sqsPort?: number;
+  /** Persist DynamoDB and SQS under this folder; in memory when absent. */
+  dataDir?: string;
+  region?: string;
+  /** Seconds before a record left for retry is received again (the deployed queue uses 6x the function timeout). */
+  visibilityTimeoutSeconds?: number;
+  maxReceiveCount?: number;
+  /** Records per deliver invocation, as the event source mapping's BatchSize. */
+  batchSize?: number;
+  logLevel?: string;
+}
+
+export interface LocalStack {
+  apiUrl: string;
+  region: string;
+  emulator: Emulator;
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  tableName: string;
+  deliveryQueueUrl: string;
+  deadLetterQueueUrl: string;
+  /** The account the broker runs in (the partner's, for cross-account-role delivery). */
+  brokerAccountId: string;
+  /** The principal customers' roles trust: the deliver function's role. */
+  brokerPrincipalArn: string;
+  registry: DynamoRegistry;
+  sqs: SQSClient;
+  poller: SqsPoller;
+  stop(): Promise<void>;
+}
+
+export const LOCAL_BROKER = {
+  accountId: '111111111111',
+  principalArn: 'arn:aws:iam::111111111111:role/SecurityHubBroker-deliver',
+  accessKeyId: 'AKIALOCALBROKER00001',
+  secretAccessKey: 'local-broker-secret-key-for-the-emulator-only',
+  tableName: 'securityhub-broker',
+} as const;
+
+let startedInThisProcess = false;
+
+/**
+ * The whole broker on one machine: dynalite, fauxqs, the STS/Security Hub emulator, the real
+ * handlers behind an API Gateway-like front, and a poller in place of the event source mapping.
+ * The handlers run unchanged: the environment points the AWS SDK at the local services
+ * (AWS_ENDPOINT_URL_<SERVICE>) before they are imported.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  // The handlers read their configuration once, at import, as in Lambda: one stack per process.
+  if (startedInThisProcess) throw new Error('startLocalStack: one local stack per process (the handlers are configured at import)');
+  startedInThisProcess = true;
+  const region = options.region ?? 'us-east-1';
+  const maxReceiveCount = options.maxReceiveCount ?? 3;
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+
+  const emulator = await startEmulator({ port: options.emulatorPort ?? 0 });
+  emulator.state.addAccount(LOCAL_BROKER.accountId);
+  emulator.state.addAccessKey({ accountId: LOCAL_BROKER.accountId, principalArn: LOCAL_BROKER.principalArn,
+    accessKeyId: LOCAL_BROKER.accessKeyId, secretAccessKey: LOCAL_BROKER.secretAccessKey });
+  const dynamo = await startDynamo(options.dynamoPort ?? 0, options.dataDir && join(options.dataDir, 'dynamodb'));
+  const queues = await startQueues({
+    port: options.sqsPort ?? 0, region, maxReceiveCount,
+    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2,
+    ...(options.dataDir ? { dataDir: join(options.dataDir, 'sqs') } : {}),
+  });
+
+  Object.assign(process.env, {
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: LOCAL_BROKER.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_BROKER.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SQS: queues.endpoint,
+    AWS_ENDPOINT_URL_STS: emulator.url,
+    AWS_ENDPOINT_URL_SECURITYHUB: emulator.url,
+    TABLE_NAME: LOCAL_BROKER.tableName,
+    DELIVERY_QUEUE_URL: queues.deliveryQueueUrl,
+    DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
+    MAX_RECEIVE_COUNT: String(maxReceiveCount),
+    ROLE_SESSION_NAME_PREFIX: 'securityhub-broker',
+    POWERTOOLS_SERVICE_NAME: 'securityhub-broker',
+    POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+  delete process.env.AWS_SESSION_TOKEN;
+  delete process.env.AWS_PROFILE;
+
+  const dynamoClient = new DynamoDBClient({});
+  await ensureTable(dynamoClient, LOCAL_BROKER.tableName);
+  const sqs = new SQSClient({});
+
+  const [{ handler: authorizer }, { handler: ingest }, { handler: deliver }] = await Promise.all([
+    import('#functions/authorizer/handler.js'),
+    import('#functions/ingest/handler.js'),
+    import('#functions/deliver/handler.js'),
+  ]);
+  const front: ApiFront = await startApiFront({
+    port: options.apiPort ?? 0, region, accountId: LOCAL_BROKER.accountId, stage: 'v1',
+    authorizer: authorizer as unknown as AuthorizerHandler,
+    routes: [
+      { method: 'POST', resource: '/v1/findings', functionName: 'ingest', handler: ingest as unknown as ProxyHandler },
+      { method: 'POST', resource: '/v1/findings:validate', functionName: 'ingest', handler: ingest as unknown as ProxyHandler },
+    ],
+  });
+  const poller = new SqsPoller(sqs, deliver as unknown as SqsHandler, {
+    queueUrl: queues.deliveryQueueUrl,
+    queueArn: `arn:aws:sqs:${region}:000000000000:broker-delivery`,
+    region, batchSize: options.batchSize ?? 10, functionName: 'deliver',
+  });
+  poller.start();
+
+  return {
+    apiUrl: front.url, region, emulator, dynamoEndpoint: dynamo.endpoint, sqsEndpoint: queues.endpoint,
+    tableName: LOCAL_BROKER.tableName, deliveryQueueUrl: queues.deliveryQueueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl,
+    brokerAccountId: LOCAL_BROKER.accountId, brokerPrincipalArn: LOCAL_BROKER.principalArn,
+    registry: new DynamoRegistry(dynamoClient, LOCAL_BROKER.tableName), sqs, poller,
+    stop: async () => {
+      await poller.stop();
+      await front.stop();
+      await queues.stop();
+      await dynamo.stop();
+      await emulator.stop();
+      dynamoClient.destroy();
+      sqs.destroy();
+    },
+  };
+}
