@@ -10,6 +10,7 @@ import type { BenchRow, BenchSuite } from './bench-types.js';
 
 const suites: Array<() => Promise<{ default: BenchSuite }>> = [
   // Each suite lives in its own file; add new ones here.
+  () => import('./validation.bench.js'),
 ];
 
 async function main(): Promise<void> {

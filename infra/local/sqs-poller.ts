@@ -17,6 +17,8 @@ export interface SqsPollerOptions {
   region: string;
   /** Records per invocation, as the event source mapping's BatchSize. */
   batchSize: number;
+  /** As MaximumBatchingWindowInSeconds: after the first record, wait this long for more to fill the batch. */
+  batchingWindowMs: number;
   functionName: string;
 }
 
@@ -72,16 +74,16 @@ export class SqsPoller {
   private async run(): Promise<void> {
     while (this.running) {
       try {
-        const { Messages = [] } = await this.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: this.options.queueUrl,
-            MaxNumberOfMessages: this.options.batchSize,
-            WaitTimeSeconds: 1,
-            MessageSystemAttributeNames: ['All'],
-            MessageAttributeNames: ['All'],
-          }),
-        );
-        if (Messages.length > 0) await this.invoke(Messages);
+        const batch = await this.receive(this.options.batchSize, 1);
+        if (batch.length > 0) {
+          const windowEnds = Date.now() + this.options.batchingWindowMs;
+          while (batch.length < this.options.batchSize && Date.now() < windowEnds) {
+            const more = await this.receive(this.options.batchSize - batch.length, 0);
+            if (more.length === 0) await sleep(Math.min(50, Math.max(0, windowEnds - Date.now())));
+            batch.push(...more);
+          }
+          await this.invoke(batch);
+        }
       } catch (error) {
         if (this.running) {
           process.stderr.write(`poller: ${(error as Error).message}\n`);
@@ -89,6 +91,19 @@ export class SqsPoller {
         }
       }
     }
+  }
+
+  private async receive(max: number, waitTimeSeconds: number): Promise<Message[]> {
+    const { Messages = [] } = await this.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.options.queueUrl,
+        MaxNumberOfMessages: max,
+        WaitTimeSeconds: waitTimeSeconds,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    return Messages;
   }
 
   private async invoke(messages: Message[]): Promise<void> {

@@ -23,6 +23,8 @@ export interface LocalStackOptions {
   maxReceiveCount?: number;
   /** Records per deliver invocation, as the event source mapping's BatchSize. */
   batchSize?: number;
+  /** As the event source mapping's MaximumBatchingWindowInSeconds, in ms. */
+  batchingWindowMs?: number;
   logLevel?: string;
 }
 
@@ -121,7 +123,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const poller = new SqsPoller(sqs, deliver as unknown as SqsHandler, {
     queueUrl: queues.deliveryQueueUrl,
     queueArn: `arn:aws:sqs:${region}:000000000000:broker-delivery`,
-    region, batchSize: options.batchSize ?? 10, functionName: 'deliver',
+    region, batchSize: options.batchSize ?? 10, batchingWindowMs: options.batchingWindowMs ?? 300, functionName: 'deliver',
   });
   poller.start();
 

@@ -150,7 +150,7 @@ async function deliverGroup(
       }
       const client = deps.securityHub.get(region, deps.credentials.identityOf(registration), credentials);
       await deps.pacer.take(`${registration.accountId}|${region}`);
-      outcome = await importChunk(client, findings, context);
+      outcome = await importChunk(client, findings, { ...context, productArn: String(findings[0]?.ProductArn ?? '') });
       // Credentials can die before their stated expiry (revoked session): refresh once, then judge.
       if (outcome.ok || outcome.failure.kind !== 'credentials-expired' || attempt > 1) break;
       deps.credentials.invalidate(registration);

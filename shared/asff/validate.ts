@@ -1,0 +1,100 @@
+/**
+ * Validates ASFF findings the way Security Hub does, one finding at a time, before the broker
+ * enqueues them. The schema is generated from AWS's own model (see asff-schema.generated.json) and
+ * compiled once per container; checks JSON Schema cannot express (size in bytes, CreatedAt <=
+ * UpdatedAt, fields partners must not set) follow here.
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
+import { MAX_FINDING_BYTES } from '../limits.js';
+import { translateAjvErrors, type Issue } from './ajv-issues.js';
+import schema from './asff-schema.generated.json' with { type: 'json' };
+import partitions from './aws-partitions.generated.json' with { type: 'json' };
+import { EITHER_KEYWORD, type PartitionRegions } from './documented-constraints.js';
+import { partnerFieldWarnings } from './partner-fields.js';
+import { compareTimestamps } from './timestamps.js';
+
+export interface FindingIssue {
+  /** e.g. "Findings[3].Resources[0].Type" */
+  path: string;
+  /** stable, e.g. "required", "maxItems", "enum", "pattern", "maxLength", "maxBytes", "createdAfterUpdated", "partnerMustNotSet" */
+  rule: string;
+  /** what is wrong and what to do, e.g. "Findings[3].Resources: must have 1 to 32 items (has 0)." */
+  message: string;
+}
+
+export interface FindingVerdict {
+  index: number;
+  /** the finding's Id when it is a string */
+  id?: string;
+  valid: boolean;
+  errors: FindingIssue[];
+  warnings: FindingIssue[];
+}
+
+/** The botocore release the schema was generated from. */
+export const ASFF_MODEL_VERSION: string = partitions.botocoreVersion;
+
+const regions: PartitionRegions = partitions.regions;
+
+// `verbose` keeps the failing value and its schema on each error, for messages with limits and values.
+const ajv = new Ajv2020({ allErrors: true, verbose: true, strictTypes: false });
+ajv.addVocabulary([EITHER_KEYWORD]);
+// ajv-formats is CommonJS: its plugin is the module itself at run time and `.default` for the types.
+const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin;
+addFormats(ajv, ['date-time']);
+const validateSchema = ajv.compile(schema);
+
+export function validateFinding(finding: unknown, index: number): FindingVerdict {
+  const errors: Issue[] = [];
+  const warnings: Issue[] = [];
+  const root = `Findings[${index}]`;
+
+  const bytes = byteLength(finding);
+  if (bytes > MAX_FINDING_BYTES) {
+    errors.push({
+      path: root,
+      rule: 'maxBytes',
+      message: `${root}: the finding is ${bytes} bytes as JSON; Security Hub takes at most ${MAX_FINDING_BYTES} bytes (240 KB) a finding. Shorten long fields or send fewer Resources, ProductFields or details.`,
+    });
+  }
+
+  if (!validateSchema(finding)) {
+    const translated = translateAjvErrors(validateSchema.errors ?? [], finding, index, regions);
+    errors.push(...translated.errors);
+    warnings.push(...translated.warnings);
+  }
+
+  if (isRecord(finding)) {
+    // Ordering only means something once both timestamps passed the schema.
+    const timestampsValid = !errors.some((e) => e.path === `${root}.CreatedAt` || e.path === `${root}.UpdatedAt`);
+    const order = timestampsValid ? compareTimestamps(finding.CreatedAt, finding.UpdatedAt) : undefined;
+    if (order !== undefined && order > 0) {
+      errors.push({
+        path: `${root}.CreatedAt`,
+        rule: 'createdAfterUpdated',
+        message: `${root}.CreatedAt (${String(finding.CreatedAt)}) is later than UpdatedAt (${String(finding.UpdatedAt)}): UpdatedAt must be the same as or after CreatedAt.`,
+      });
+    }
+    warnings.push(...partnerFieldWarnings(finding, root));
+  }
+
+  const id = isRecord(finding) && typeof finding.Id === 'string' ? finding.Id : undefined;
+  return { index, ...(id !== undefined ? { id } : {}), valid: errors.length === 0, errors, warnings };
+}
+
+export function validateFindings(findings: unknown[]): FindingVerdict[] {
+  return findings.map((finding, index) => validateFinding(finding, index));
+}
+
+function byteLength(value: unknown): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(value) ?? '');
+  } catch {
+    return 0; // not serialisable (cannot come from JSON.parse); the schema check reports it
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}

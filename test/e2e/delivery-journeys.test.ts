@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '#infra/local/stack.js';
+import { addCustomer, addPartner, deadLetters, findingsFor, postFindings, startBroker, type TestPartner } from '../support/local-broker.js';
+
+let stack: LocalStack;
+let partner: TestPartner;
+const HAPPY = '333333333333';
+const UNTRUSTING = '444444444444';
+const UNSUBSCRIBED = '555555555555';
+
+beforeAll(async () => {
+  stack = await startBroker();
+  partner = await addPartner(stack, 'acme');
+  await addCustomer(stack, partner, { accountId: HAPPY });
+  await addCustomer(stack, partner, { accountId: UNTRUSTING, trust: 'wrong-external-id' });
+  await addCustomer(stack, partner, { accountId: UNSUBSCRIBED, subscribed: false });
+});
+afterAll(async () => stack?.stop());
+
+describe('delivery from a partner POST to the customer account', () => {
+  it('imports 250 findings posted at once with 3 BatchImportFindings calls and 1 AssumeRole', async () => {
+    stack.emulator.state.resetCounters();
+    const findings = findingsFor(partner, HAPPY, 250, 'bulk');
+    const posted = await postFindings(stack, partner.token, { Findings: findings });
+    expect(posted.status).toBe(202);
+    expect(posted.body.accepted).toBe(250);
+    await stack.poller.waitForIdle();
+
+    expect(stack.emulator.state.callCount('BatchImportFindings', HAPPY)).toBe(3);
+    expect(stack.emulator.state.callCount('AssumeRole', stack.brokerAccountId)).toBe(1);
+    const imported = stack.emulator.state.findings(HAPPY, stack.region);
+    expect(imported.filter((f) => String(f.Id).startsWith('bulk-'))).toHaveLength(250);
+    expect(new Set(imported.map((f) => f.AwsAccountId))).toEqual(new Set([HAPPY]));
+    expect(new Set(imported.map((f) => f.ProductArn))).toEqual(new Set([partner.productArn]));
+  });
+
+  it('dead-letters findings for a role that does not trust the broker with its ExternalId, naming the fix', async () => {
+    const posted = await postFindings(stack, partner.token, { Findings: findingsFor(partner, UNTRUSTING, 5, 'untrusted') });
+    expect(posted.status).toBe(202);
+    await stack.poller.waitForIdle();
+
+    const letters = (await deadLetters(stack)).filter((l) => l.attributes.AwsAccountId === UNTRUSTING);
+    expect(letters.flatMap((l) => l.findings)).toHaveLength(5);
+    const [letter] = letters;
+    expect(letter?.attributes.ErrorCode).toBe('AssumeRoleDenied');
+    expect(letter?.attributes.ErrorMessage).toMatch(/trust policy.*sts:ExternalId/);
+    expect(letter?.attributes).toMatchObject({ Region: stack.region, ProductArn: partner.productArn, PartnerId: 'acme', Attempts: '1' });
+    expect(stack.emulator.state.findings(UNTRUSTING, stack.region)).toHaveLength(0);
+  });
+
+  it('dead-letters findings for an account without the product subscription, naming the command that fixes it', async () => {
+    const posted = await postFindings(stack, partner.token, { Findings: findingsFor(partner, UNSUBSCRIBED, 3, 'unsubscribed') });
+    expect(posted.status).toBe(202);
+    await stack.poller.waitForIdle();
+
+    const letters = (await deadLetters(stack)).filter((l) => l.attributes.AwsAccountId === UNSUBSCRIBED);
+    expect(letters.flatMap((l) => l.findings)).toHaveLength(3);
+    expect(letters[0]?.attributes.ErrorCode).toBe('ProductNotSubscribed');
+    expect(letters[0]?.attributes.ErrorMessage).toContain(`enable-import-findings-for-product --product-arn ${partner.productArn}`);
+  });
+
+  it('loses nothing: every accepted finding is imported or dead-lettered', async () => {
+    const batch = [
+      ...findingsFor(partner, HAPPY, 20, 'mixed-ok'),
+      ...findingsFor(partner, UNTRUSTING, 7, 'mixed-untrusted'),
+      ...findingsFor(partner, UNSUBSCRIBED, 4, 'mixed-unsubscribed'),
+    ];
+    const posted = await postFindings(stack, partner.token, { Findings: batch });
+    expect(posted.body.accepted).toBe(31);
+    await stack.poller.waitForIdle();
+
+    const imported = stack.emulator.state.findings(HAPPY, stack.region).filter((f) => String(f.Id).startsWith('mixed-'));
+    const deadLettered = (await deadLetters(stack)).flatMap((l) => l.findings).filter((f) => String(f.Id).startsWith('mixed-'));
+    expect(imported.length + deadLettered.length).toBe(posted.body.accepted);
+    expect(imported).toHaveLength(20);
+  });
+
+  it('retries only the throttled records and imports them once Security Hub recovers', async () => {
+    // The SDK tries 3 times per invocation: 3 throttles fail the first delivery, SQS redelivers.
+    stack.emulator.state.injectFault({ operation: 'BatchImportFindings', accountId: HAPPY, kind: 'throttle', times: 3 });
+    const posted = await postFindings(stack, partner.token, { Findings: findingsFor(partner, HAPPY, 10, 'throttled') });
+    expect(posted.status).toBe(202);
+    await stack.poller.waitForIdle();
+
+    const imported = stack.emulator.state.findings(HAPPY, stack.region).filter((f) => String(f.Id).startsWith('throttled-'));
+    expect(imported).toHaveLength(10);
+    stack.emulator.state.clearFaults();
+  });
+
+  it('dead-letters with the last error once SQS has delivered a record maxReceiveCount times', async () => {
+    stack.emulator.state.injectFault({ operation: 'BatchImportFindings', accountId: HAPPY, kind: 'server-error' });
+    await postFindings(stack, partner.token, { Findings: findingsFor(partner, HAPPY, 2, 'exhausted') });
+    await stack.poller.waitForIdle(30_000);
+    stack.emulator.state.clearFaults();
+
+    const letters = (await deadLetters(stack)).filter((l) => l.findings.some((f) => String(f.Id).startsWith('exhausted-')));
+    expect(letters.flatMap((l) => l.findings)).toHaveLength(2);
+    expect(letters[0]?.attributes.ErrorCode).toBe('SecurityHubInternalError');
+    expect(letters[0]?.attributes.ErrorMessage).toMatch(/Gave up after 3 deliveries/);
+    expect(letters[0]?.attributes.Attempts).toBe('3');
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * The broker's validator and the project's Security Hub emulator were written independently (the
+ * emulator by hand from the ASFF reference, the validator from AWS's model). Random mutations of
+ * valid findings go through both; the verdicts must agree: valid <=> SuccessCount 1, invalid <=>
+ * FailedFindings with InvalidInput. Cases where the two are known to differ are listed at the end,
+ * each with who is right, and fail loudly once the difference is gone.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateFinding } from '../../../shared/asff/validate.js';
+import {
+  ACCOUNT,
+  aFinding,
+  aMisconfigurationFinding,
+  aProviderFieldsFinding,
+  aResource,
+  aSensitiveDataFinding,
+  aThreatFinding,
+  aVulnerabilityFinding,
+  type Finding,
+  PRODUCT_ARN,
+  REMOVE,
+  times,
+  withPath,
+} from './finding-factory.js';
+
+type EmulatorModule = typeof import('../../../infra/local/emulator/index.js');
+type Emulator = Awaited<ReturnType<EmulatorModule['startEmulator']>>;
+
+const REGION = 'us-east-1';
+const emulatorEntry = join(import.meta.dirname, '../../../infra/local/emulator/index.ts');
+const emulatorModule: EmulatorModule | undefined = existsSync(emulatorEntry)
+  ? await import('../../../infra/local/emulator/index.js').catch(() => undefined)
+  : undefined;
+if (!emulatorModule) console.warn('NOTICE validator-agrees-with-emulator.test.ts: skipped, infra/local/emulator/index.ts is missing or does not load.');
+
+let emulator: Emulator;
+let client: SecurityHubClient;
+
+/** 'accepted' | 'rejected', or a description of any other answer (which fails the comparison). */
+async function emulatorVerdict(finding: Finding): Promise<string> {
+  emulator.state.advanceClock(1_000); // stay under the 10 requests/s import quota
+  try {
+    const reply = await client.send(new BatchImportFindingsCommand({ Findings: [finding as never] }));
+    if (reply.SuccessCount === 1) return 'accepted';
+    const failure = reply.FailedFindings?.[0];
+    return failure?.ErrorCode === 'InvalidInput' ? 'rejected' : `failed: ${JSON.stringify(failure)}`;
+  } catch (error) {
+    return `threw: ${(error as Error).name}: ${(error as Error).message}`;
+  }
+}
+
+const validatorVerdict = (finding: Finding) => (validateFinding(finding, 0).valid ? 'accepted' : 'rejected');
+
+// ---- mutations both sides are expected to judge the same way ----
+
+interface Mutation {
+  name: string;
+  apply(finding: Finding): Finding;
+}
+
+const set = (path: string, value: unknown, name = `${path} = ${JSON.stringify(value)?.slice(0, 40)}`): Mutation => ({
+  name,
+  apply: (finding) => withPath(finding, path, value),
+});
+
+const REQUIRED = ['SchemaVersion', 'Id', 'ProductArn', 'GeneratorId', 'AwsAccountId', 'CreatedAt', 'UpdatedAt', 'Title', 'Description', 'Resources', 'Resources[0].Type', 'Resources[0].Id'];
+const LENGTH_LIMITS: Array<[string, number]> = [
+  ['Id', 512], ['GeneratorId', 512], ['Title', 256], ['Description', 1024], ['Resources[0].Type', 256],
+  ['Remediation.Recommendation.Text', 512], ['Note.Text', 512], ['Malware[0].Name', 64],
+];
+const ITEM_LIMITS: Array<[string, number, number, (i: number) => unknown]> = [
+  ['Types', 0, 50, () => 'Effects/Data Exposure'],
+  ['Resources', 0, 32, () => aResource()],
+  ['RelatedFindings', 1, 10, (i) => ({ ProductArn: PRODUCT_ARN, Id: `related-${i}` })],
+  ['Malware', 0, 5, (i) => ({ Name: `malware-${i}` })],
+  ['ThreatIntelIndicators', 1, 5, (i) => ({ Type: 'IPV4_ADDRESS', Value: `198.51.100.${i}` })],
+];
+const BAD_TIMESTAMPS = ['2024-05-01', '2024-05-01T09:00:00', '2024-05-01 09:00:00Z', 'yesterday', '', '1714557600', '2024-13-01T00:00:00Z'];
+const EARLY_TIMESTAMPS = ['2024-05-01T09:00:00Z', '2024-04-30T23:59:59.999Z', '2024-05-01T08:00:00+01:00', '2024-01-01T00:00:00.123456Z'];
+const LATE_TIMESTAMPS = ['2024-05-02T00:00:00Z', '2024-06-01T12:00:00.5+02:00'];
+const TYPES = ['Effects', 'TTPs/Discovery', 'Software and Configuration Checks/Vulnerabilities/CVE', 'Sensitive Data Identifications/PII', 'Vulnerabilities/CVE', 'ttps/Discovery', 'TTPs/', 'TTPs/a/b/c', ''];
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.constantFrom(...REQUIRED).map((path) => ({ name: `delete ${path}`, apply: (f: Finding) => withPath(f, path, REMOVE) })),
+  fc.tuple(fc.constantFrom(...LENGTH_LIMITS), fc.integer({ min: -2, max: 3 })).map(([[path, limit], delta]) => {
+    const text = 'x'.repeat(limit + delta);
+    if (path === 'Note.Text') return set('Note', { Text: text, UpdatedBy: 'partner', UpdatedAt: '2024-05-01T10:00:00Z' }, `Note.Text of ${text.length}`);
+    if (path === 'Malware[0].Name') return set('Malware', [{ Name: text }], `Malware[0].Name of ${text.length}`);
+    return set(path, text, `${path} of ${text.length}`);
+  }),
+  fc.tuple(fc.constantFrom(...ITEM_LIMITS), fc.integer({ min: 0, max: 3 }), fc.boolean()).map(([[path, min, max, item], delta, over]) => {
+    const count = over ? max + delta : Math.max(min, max - delta);
+    return set(path, times(count, item), `${path} with ${count} items`);
+  }),
+  fc.tuple(fc.constantFrom('CreatedAt', 'FirstObservedAt', 'LastObservedAt'), fc.constantFrom(...EARLY_TIMESTAMPS, ...BAD_TIMESTAMPS)).map(([path, value]) => set(path, value)),
+  fc.constantFrom(...LATE_TIMESTAMPS, ...BAD_TIMESTAMPS).map((value) => set('UpdatedAt', value)),
+  fc.tuple(fc.constantFrom('Confidence', 'Criticality', 'Severity'), fc.oneof(fc.integer({ min: -20, max: 120 }), fc.constantFrom(5.5, '50'))).map(([path, value]) =>
+    path === 'Severity' ? set('Severity', { Normalized: value }) : set(path, value),
+  ),
+  fc.constantFrom('INFORMATIONAL', 'CRITICAL', 'BOGUS', 'high').map((label) => set('Severity', { Label: label })),
+  fc.constantFrom({}, { Original: '9.8' }).map((severity) => set('Severity', severity)),
+  fc.constantFrom('ACTIVE', 'ARCHIVED', 'DELETED').map((value) => set('RecordState', value)),
+  fc.constantFrom('NEW', 'SUPPRESSED', 'DONE').map((value) => set('Workflow', { Status: value })),
+  fc.constantFrom('IN_PROGRESS', 'DEFERRED', 'OPEN').map((value) => set('WorkflowState', value)),
+  fc.constantFrom('PASSED', 'NOT_AVAILABLE', 'OK').map((value) => set('Compliance', { Status: value })),
+  fc.constantFrom('12345678901', '1234567890123', 'abcdefghijkl', '').map((value) => set('AwsAccountId', value)),
+  fc.constantFrom('2018-10-08', '2018-10-09', '').map((value) => set('SchemaVersion', value)),
+  fc.array(fc.constantFrom(...TYPES), { minLength: 1, maxLength: 3 }).map((types) => set('Types', types)),
+  fc.constantFrom('Types', 'Severity').map((path) => ({ name: `delete ${path}`, apply: (f: Finding) => withPath(f, path, REMOVE) })),
+  fc.constantFrom<Finding>({}, { Types: ['TTPs'] }, { Severity: { Label: 'LOW' } }, { Types: ['TTPs'], Severity: { Label: 'LOW' } }, { Types: ['Bad'], Severity: { Label: 'LOW' } })
+    .map((fields) => set('FindingProviderFields', fields)),
+);
+
+const findingKinds = [aFinding, aVulnerabilityFinding, aMisconfigurationFinding, aThreatFinding, aSensitiveDataFinding, aProviderFieldsFinding];
+
+const mutatedFinding = fc
+  .tuple(fc.constantFrom(...findingKinds), fc.array(mutation, { minLength: 1, maxLength: 3 }))
+  .map(([make, mutations]) => ({
+    finding: mutations.reduce((finding, m) => m.apply(finding), make()),
+    mutations: mutations.map((m) => m.name),
+  }));
+
+// ---- known disagreements, found by this test: who is right, and why ----
+
+const KNOWN_DISAGREEMENTS: Array<[string, Finding]> = [
+  ['an offset without a colon (-0800), which AWS documents as valid: the emulator rejects it', aFinding({ UpdatedAt: '2024-05-01T23:00:00-0800' })],
+  ['10 fractional digits (AWS allows at most 9): the emulator accepts them', aFinding({ UpdatedAt: '2024-05-01T11:30:00.1234567890Z' })],
+  ['lower-case t and z (AWS pattern: upper case): the emulator accepts them', aFinding({ UpdatedAt: '2024-05-01t11:30:00z' })],
+  ['30 February: the emulator accepts it', aFinding({ UpdatedAt: '2024-02-30T11:30:00Z', CreatedAt: '2024-02-01T00:00:00Z' })],
+  ['an offset past ±18:00: the emulator accepts it', aFinding({ UpdatedAt: '2024-05-01T11:30:00+19:00' })],
+  ['a bad ProcessedAt (a documented timestamp): the emulator does not check it', aFinding({ ProcessedAt: 'yesterday' })],
+  ['CreatedAt after UpdatedAt (issue #3 rule): the emulator does not check it', aFinding({ CreatedAt: '2024-05-02T00:00:00Z' })],
+  ['a blank Title (model pattern .*\\S.*): the emulator accepts it', aFinding({ Title: '   ' })],
+  ['an empty ThreatIntelIndicators (documented minimum 1): the emulator accepts it', aFinding({ ThreatIntelIndicators: [] })],
+  ['an empty RelatedFindings (documented minimum 1): the emulator accepts it', aFinding({ RelatedFindings: [] })],
+  ['Severity.Original over 64 characters (documented): the emulator accepts it', aFinding({ Severity: { Label: 'LOW', Original: 'x'.repeat(65) } })],
+  ['an enum outside the emulator’s list (Network.Direction): the emulator accepts it', aThreatFinding({ Network: { Direction: 'SIDEWAYS' } })],
+  ['a Title of 256 emoji (256 characters, 512 UTF-16 units): the emulator rejects it', aFinding({ Title: '😀'.repeat(256) })],
+  ['a Resources[0].Id of 513 characters (no documented limit): the emulator rejects it', aFinding({ Resources: [aResource({ Id: 'x'.repeat(513) })] })],
+  ['FindingProviderFields.Severity without Label next to a top-level Severity: the emulator rejects it', aFinding({ FindingProviderFields: { Severity: { Original: 'x' } } })],
+];
+
+describe.skipIf(!emulatorModule)('the validator agrees with the Security Hub emulator', () => {
+  beforeAll(async () => {
+    emulator = await emulatorModule!.startEmulator();
+    const key = emulator.state.addAccessKey({ accountId: ACCOUNT, principalArn: `arn:aws:iam::${ACCOUNT}:user/partner` });
+    emulator.state.enableHub(ACCOUNT, REGION);
+    emulator.state.enableProduct(ACCOUNT, REGION, PRODUCT_ARN);
+    client = new SecurityHubClient({ endpoint: emulator.url, region: REGION, credentials: key, maxAttempts: 1 });
+  });
+
+  afterAll(async () => {
+    client?.destroy();
+    await emulator?.stop();
+  });
+
+  it('accepts every unmutated finding kind on both sides', async () => {
+    for (const make of findingKinds) {
+      const finding = make();
+      expect([validatorVerdict(finding), await emulatorVerdict(finding)]).toEqual(['accepted', 'accepted']);
+    }
+  });
+
+  it('gives the same verdict as the emulator for randomly mutated findings', async () => {
+    await fc.assert(
+      fc.asyncProperty(mutatedFinding, async ({ finding, mutations }) => {
+        const ours = validatorVerdict(finding);
+        const theirs = await emulatorVerdict(finding);
+        if (ours !== theirs) {
+          const errors = validateFinding(finding, 0).errors.map((e) => `${e.path} ${e.rule}`);
+          throw new Error(`validator ${ours} (${errors.join('; ')}), emulator ${theirs}, after: ${mutations.join(' | ')}`);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  // `it.fails`: passes while the two still disagree; once one side changes, it fails so the entry is reviewed.
+  it.fails.each(KNOWN_DISAGREEMENTS)('known disagreement, %s', async (_why, finding) => {
+    expect(await emulatorVerdict(finding)).toBe(validatorVerdict(finding));
+  });
+});

@@ -1,0 +1,103 @@
+import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { issueToken } from '#shared/auth/partner-tokens.js';
+import { productArn } from '#shared/product/product-arn.js';
+import { generateExternalId } from '#shared/registry/external-id.js';
+import type { DeliveryMode, Registration } from '#shared/registry/model.js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '#infra/local/stack.js';
+import type { SubmissionReply } from '#shared/ingest/submit-findings.js';
+import { aFinding } from '../shared/asff/finding-factory.js';
+
+/** A partner seeded straight into the registry, as the operator CLI would. */
+export interface TestPartner {
+  partnerId: string;
+  token: string;
+  productArn: string;
+  productKey: string;
+}
+
+export async function startBroker(options: LocalStackOptions = {}): Promise<LocalStack> {
+  return startLocalStack({ visibilityTimeoutSeconds: 1, maxReceiveCount: 3, batchingWindowMs: 300, ...options });
+}
+
+export async function addPartner(stack: LocalStack, partnerId: string, company = partnerId, product = 'scanner'): Promise<TestPartner> {
+  const arn = productArn({ partition: 'aws', region: stack.region, accountId: stack.brokerAccountId, company, product });
+  await stack.registry.putPartner({ partnerId, name: partnerId, productArns: [arn], createdAt: new Date().toISOString() });
+  const issued = issueToken(partnerId);
+  await stack.registry.putToken(issued.record);
+  return { partnerId, token: issued.token, productArn: arn, productKey: `${company}/${product}` };
+}
+
+export interface CustomerSetup {
+  accountId: string;
+  /** How the customer's role trusts the broker: as told, with another ExternalId, or not at all. */
+  trust?: 'external-id' | 'wrong-external-id';
+  subscribed?: boolean;
+  hubEnabled?: boolean;
+  mode?: DeliveryMode;
+  status?: Registration['status'];
+}
+
+/** Registers a customer for the partner's product and shapes their emulated account as asked. */
+export async function addCustomer(stack: LocalStack, partner: TestPartner, setup: CustomerSetup): Promise<Registration> {
+  const { accountId, trust = 'external-id', subscribed = true, hubEnabled = true, mode = 'cross-account-role', status = 'ACTIVE' } = setup;
+  const state = stack.emulator.state;
+  const externalId = generateExternalId();
+  const roleName = `SecurityHubFindingsBroker-${partner.partnerId}`;
+  state.addAccount(accountId);
+  state.putRole({
+    accountId, roleName,
+    trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: stack.brokerPrincipalArn }, Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'sts:ExternalId': trust === 'external-id' ? externalId : generateExternalId() } } }] },
+  });
+  if (hubEnabled) state.enableHub(accountId, stack.region);
+  if (subscribed) state.enableProduct(accountId, stack.region, partner.productArn);
+  const now = new Date().toISOString();
+  const registration: Registration = {
+    accountId, productKey: partner.productKey, partnerId: partner.partnerId, regions: [stack.region], mode,
+    roleArn: `arn:aws:iam::${accountId}:role/${roleName}`, externalId, status, createdAt: now, updatedAt: now,
+  };
+  await stack.registry.putRegistration(registration);
+  return registration;
+}
+
+/** Findings of about 2 KB each, so a few hundred span several SQS messages. */
+export function findingsFor(partner: TestPartner, accountId: string, count: number, prefix = 'f'): Array<Record<string, unknown>> {
+  return Array.from({ length: count }, (_, i) =>
+    aFinding({
+      Id: `${prefix}-${i}`,
+      ProductArn: partner.productArn,
+      AwsAccountId: accountId,
+      Description: `Finding ${i}: ${'x'.repeat(900)}`,
+      Resources: [{ Type: 'AwsEc2Instance', Id: `arn:aws:ec2:us-east-1:${accountId}:instance/i-${String(i).padStart(17, '0')}`,
+        Details: { Other: { Note: 'y'.repeat(600) } } }],
+    }),
+  );
+}
+
+/** A broker reply: a submission, an error of ours, or API Gateway's own `{message}`. */
+export type ReplyBody = Partial<SubmissionReply> & { error?: { code: string; message: string }; message?: string };
+
+export async function postFindings(stack: LocalStack, token: string | undefined, body: unknown, path = '/v1/findings'): Promise<{ status: number; body: ReplyBody }> {
+  const response = await fetch(`${stack.apiUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as ReplyBody };
+}
+
+/** Everything on the DLQ right now, with attributes; the messages become visible again afterwards. */
+export async function deadLetters(stack: LocalStack): Promise<Array<{ attributes: Record<string, string>; findings: Array<Record<string, unknown>> }>> {
+  const all: Message[] = [];
+  for (;;) {
+    const { Messages = [] } = await stack.sqs.send(new ReceiveMessageCommand({
+      QueueUrl: stack.deadLetterQueueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], VisibilityTimeout: 5, WaitTimeSeconds: 0,
+    }));
+    if (Messages.length === 0) break;
+    all.push(...Messages);
+  }
+  return all.map((message) => ({
+    attributes: Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? ''])),
+    findings: (JSON.parse(message.Body ?? '{}') as { findings?: Array<Record<string, unknown>> }).findings ?? [],
+  }));
+}
