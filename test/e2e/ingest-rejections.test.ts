@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalStack } from '#infra/local/stack.js';
+import { addCustomer, addPartner, findingsFor, postFindings, startBroker, type TestPartner } from '../support/local-broker.js';
+
+let stack: LocalStack;
+let acme: TestPartner;
+let globex: TestPartner;
+const CUSTOMER = '333333333333';
+const PENDING_CUSTOMER = '666666666666';
+
+beforeAll(async () => {
+  stack = await startBroker();
+  acme = await addPartner(stack, 'acme');
+  globex = await addPartner(stack, 'globex');
+  await addCustomer(stack, acme, { accountId: CUSTOMER });
+  await addCustomer(stack, acme, { accountId: PENDING_CUSTOMER, status: 'PENDING' });
+});
+afterAll(async () => stack?.stop());
+
+describe('what ingest refuses, finding by finding and request by request', () => {
+  it('rejects a finding whose ProductArn belongs to another partner, and queues the rest', async () => {
+    const [own] = findingsFor(acme, CUSTOMER, 1, 'own');
+    const [foreign] = findingsFor(globex, CUSTOMER, 1, 'foreign');
+    const { status, body } = await postFindings(stack, acme.token, { Findings: [own, foreign] });
+    expect(status).toBe(207);
+    expect(body.results?.[0]).toMatchObject({ index: 0, id: 'own-0', status: 'accepted' });
+    expect(body.results?.[1]).toMatchObject({ index: 1, id: 'foreign-0', status: 'rejected',
+      errors: [{ path: 'Findings[1].ProductArn', rule: 'productNotOwned' }] });
+  });
+
+  it('rejects a finding for an account that is not registered for the product', async () => {
+    const { status, body } = await postFindings(stack, acme.token, { Findings: findingsFor(acme, '999999999999', 1) });
+    expect(status).toBe(400);
+    expect(body.results?.[0]?.errors).toEqual([expect.objectContaining({ path: 'Findings[0].AwsAccountId', rule: 'customerNotRegistered' })]);
+  });
+
+  it('rejects a finding for a registration that is not yet ACTIVE', async () => {
+    const { body } = await postFindings(stack, acme.token, { Findings: findingsFor(acme, PENDING_CUSTOMER, 1) });
+    expect(body.results?.[0]?.errors?.[0]).toMatchObject({ rule: 'registrationNotActive' });
+  });
+
+  it('does not let a partner post for another partner\'s registered customer', async () => {
+    // globex owns its ProductArn, but the customer registered only acme's product.
+    const { body } = await postFindings(stack, globex.token, { Findings: findingsFor(globex, CUSTOMER, 1) });
+    expect(body.results?.[0]?.errors?.[0]).toMatchObject({ path: 'Findings[0].AwsAccountId', rule: 'customerNotRegistered' });
+  });
+
+  it('reports every schema error of an invalid finding with its path and rule, and enqueues nothing for it', async () => {
+    const [finding] = findingsFor(acme, CUSTOMER, 1, 'broken');
+    const broken = { ...finding, Resources: [], Title: 't'.repeat(300) };
+    const { status, body } = await postFindings(stack, acme.token, { Findings: [broken] });
+    expect(status).toBe(400);
+    const rules = body.results?.[0]?.errors?.map((e) => `${e.path} ${e.rule}`);
+    expect(rules).toEqual(expect.arrayContaining(['Findings[0].Resources minItems', 'Findings[0].Title maxLength']));
+  });
+
+  it('rejects a second copy of the same finding in one request', async () => {
+    const [finding] = findingsFor(acme, CUSTOMER, 1, 'twice');
+    const { body } = await postFindings(stack, acme.token, { Findings: [finding, finding] });
+    expect(body.results?.map((r) => r.status)).toEqual(['accepted', 'rejected']);
+    expect(body.results?.[1]?.errors?.[0]?.rule).toBe('duplicateInRequest');
+  });
+
+  it('validates without queueing on the dry-run route', async () => {
+    stack.emulator.state.resetCounters();
+    const { status, body } = await postFindings(stack, acme.token, { Findings: findingsFor(acme, CUSTOMER, 2, 'dry') }, '/v1/findings:validate');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ dryRun: true, accepted: 2, rejected: 0 });
+    expect(body.results?.map((r) => r.status)).toEqual(['valid', 'valid']);
+    await stack.poller.waitForIdle();
+    expect(stack.emulator.state.findings(CUSTOMER, stack.region).filter((f) => String(f.Id).startsWith('dry-'))).toHaveLength(0);
+  });
+
+  it('answers 401 to a request without a token, with a malformed token, or with a revoked one', async () => {
+    const body = { Findings: findingsFor(acme, CUSTOMER, 1) };
+    expect((await postFindings(stack, undefined, body)).status).toBe(401);
+    expect((await postFindings(stack, 'shb_0000000000000000.not-a-real-secret', body)).status).toBe(401);
+    const revoked = await addPartner(stack, 'initech');
+    await stack.registry.revokeToken(revoked.token.slice(4, 20), new Date().toISOString());
+    expect((await postFindings(stack, revoked.token, body)).status).toBe(401);
+  });
+
+  it('answers 400 with a clear message to malformed JSON and to a body without a Findings array', async () => {
+    const malformed = await postFindings(stack, acme.token, '{"Findings": [');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error).toMatchObject({ code: 'MalformedJson' });
+    expect(malformed.body.error?.message).toMatch(/not valid JSON/);
+    const noArray = await postFindings(stack, acme.token, { findings: [] });
+    expect(noArray.status).toBe(400);
+    expect(noArray.body.error?.code).toBe('MissingFindings');
+  });
+
+  it('answers 413 to a body over 6 MB', async () => {
+    const huge = JSON.stringify({ Findings: [{ Description: 'x'.repeat(6 * 1024 * 1024 + 1) }] });
+    const { status, body } = await postFindings(stack, acme.token, huge);
+    expect(status).toBe(413);
+    expect(body.error?.code).toBe('PayloadTooLarge');
+  });
+});

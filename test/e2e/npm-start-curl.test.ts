@@ -1,0 +1,76 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+
+interface StackState {
+  apiUrl: string;
+  region: string;
+  emulatorUrl: string;
+  partner: { token: string; productArns: string[] };
+  customer: { accountIds: string[]; credentials: { accessKeyId: string; secretAccessKey: string } };
+}
+
+let child: ChildProcess;
+let folder: string;
+let state: StackState;
+
+/** Starts `npm start` exactly as README says, on free ports, and waits for the state file it writes. */
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'broker-start-'));
+  const stateFile = join(folder, 'stack.json');
+  child = spawn('npm', ['start', '--', '--in-memory', '--state-file', stateFile, '--api-port', '0', '--emulator-port', '0',
+    '--dynamo-port', '0', '--sqs-port', '0'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  for (let waited = 0; ; waited += 200) {
+    const text = await readFile(stateFile, 'utf8').catch(() => undefined);
+    if (text) {
+      state = JSON.parse(text) as StackState;
+      break;
+    }
+    if (waited > 45_000 || child.exitCode !== null) throw new Error(`npm start did not come up:\n${output}`);
+    await sleep(200);
+  }
+}, 60_000);
+
+afterAll(async () => {
+  if (child?.pid) process.kill(-child.pid, 'SIGTERM');
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  it('delivers a finding POSTed with curl into the customer account, where GetFindings returns it', async () => {
+    const [customerAccount] = state.customer.accountIds;
+    const finding = {
+      SchemaVersion: '2018-10-08', Id: 'curl-finding-1', ProductArn: state.partner.productArns[0], GeneratorId: 'curl-test',
+      AwsAccountId: customerAccount, CreatedAt: '2026-01-01T00:00:00Z', UpdatedAt: '2026-01-01T00:00:00Z',
+      Title: 'Posted with curl', Description: 'End-to-end through npm start.',
+      FindingProviderFields: { Severity: { Label: 'LOW' }, Types: ['Software and Configuration Checks/Vulnerabilities/CVE'] },
+      Resources: [{ Type: 'Other', Id: 'curl-resource' }],
+    };
+    const { stdout } = await run('curl', ['-sS', '-X', 'POST', `${state.apiUrl}/v1/findings`, '-H', `Authorization: Bearer ${state.partner.token}`,
+      '-H', 'content-type: application/json', '-d', JSON.stringify({ Findings: [finding] }), '-w', '\n%{http_code}']);
+    const [body, httpStatus] = stdout.trim().split('\n');
+    expect(httpStatus).toBe('202');
+    expect(JSON.parse(body ?? '{}')).toMatchObject({ accepted: 1, results: [{ id: 'curl-finding-1', status: 'accepted' }] });
+
+    const securityHub = new SecurityHubClient({ endpoint: state.emulatorUrl, region: state.region, credentials: state.customer.credentials });
+    let found: Array<Record<string, unknown>> = [];
+    for (let attempt = 0; attempt < 50 && found.length === 0; attempt++) {
+      const reply = await securityHub.send(new GetFindingsCommand({ Filters: { Id: [{ Value: 'curl-finding-1', Comparison: 'EQUALS' }] } }));
+      found = (reply.Findings ?? []) as Array<Record<string, unknown>>;
+      if (found.length === 0) await sleep(200);
+    }
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ AwsAccountId: customerAccount, ProductArn: state.partner.productArns[0] });
+    securityHub.destroy();
+  });
+});
