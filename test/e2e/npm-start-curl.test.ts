@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { GetFindingsCommand, SecurityHubClient, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -63,10 +63,10 @@ describe('npm start', () => {
     expect(JSON.parse(body ?? '{}')).toMatchObject({ accepted: 1, results: [{ id: 'curl-finding-1', status: 'accepted' }] });
 
     const securityHub = new SecurityHubClient({ endpoint: state.emulatorUrl, region: state.region, credentials: state.customer.credentials });
-    let found: Array<Record<string, unknown>> = [];
+    let found: AwsSecurityFinding[] = [];
     for (let attempt = 0; attempt < 50 && found.length === 0; attempt++) {
       const reply = await securityHub.send(new GetFindingsCommand({ Filters: { Id: [{ Value: 'curl-finding-1', Comparison: 'EQUALS' }] } }));
-      found = (reply.Findings ?? []) as Array<Record<string, unknown>>;
+      found = reply.Findings ?? [];
       if (found.length === 0) await sleep(200);
     }
     expect(found).toHaveLength(1);

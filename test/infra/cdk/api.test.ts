@@ -1,0 +1,134 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { logicalIdOf, resourcesOf, synthesizeBroker } from './fixture.js';
+
+let template: Template;
+beforeAll(() => {
+  ({ template } = synthesizeBroker());
+});
+
+const methods = () => Object.values(resourcesOf(template, 'AWS::ApiGateway::Method'));
+const pathParts = () => Object.values(resourcesOf(template, 'AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart);
+
+describe('partner findings API', () => {
+  it('serves POST /v1/findings and POST /v1/findings:validate, both by the ingest function', () => {
+    expect(pathParts().sort()).toEqual(['findings', 'findings:validate', 'v1']);
+    const ingestArn = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::Lambda::Function', 'FunctionsIngestFunction'), 'Arn'] };
+    expect(methods()).toHaveLength(2);
+    for (const method of methods()) {
+      expect(method.Properties.HttpMethod).toBe('POST');
+      expect(method.Properties.Integration.Type).toBe('AWS_PROXY');
+      expect(JSON.stringify(method.Properties.Integration.Uri)).toContain(JSON.stringify(ingestArn));
+    }
+  });
+
+  it('has no method without authorization', () => {
+    for (const method of methods()) {
+      expect(method.Properties.AuthorizationType).not.toBe('NONE');
+      expect(method.Properties.AuthorizationType).toBeDefined();
+    }
+  });
+
+  it('guards every partner method with the partner Lambda authorizer', () => {
+    const authorizerId = logicalIdOf(template, 'AWS::ApiGateway::Authorizer', 'ApiPartnerAuthorizer');
+    for (const method of methods()) {
+      expect(method.Properties).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+    }
+  });
+
+  it('caches the authorizer answer per Authorization header for 5 minutes', () => {
+    const authorizerFn = logicalIdOf(template, 'AWS::Lambda::Function', 'FunctionsAuthorizerFunction');
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', {
+      Type: 'REQUEST',
+      IdentitySource: 'method.request.header.Authorization',
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    const uri = JSON.stringify(Object.values(resourcesOf(template, 'AWS::ApiGateway::Authorizer'))[0]!.Properties.AuthorizerUri);
+    expect(uri).toContain(authorizerFn);
+  });
+
+  it('validates that every partner request has a JSON body', () => {
+    const validatorId = logicalIdOf(template, 'AWS::ApiGateway::RequestValidator', 'ApiBodyValidator');
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true });
+    const modelId = logicalIdOf(template, 'AWS::ApiGateway::Model', 'ApiJsonBody');
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      ContentType: 'application/json',
+      Schema: Match.objectLike({ type: ['object', 'array'] }),
+    });
+    for (const method of methods()) {
+      expect(method.Properties.RequestValidatorId).toEqual({ Ref: validatorId });
+      expect(method.Properties.RequestModels).toEqual({ 'application/json': { Ref: modelId } });
+    }
+  });
+
+  it('does not require API keys unless requireApiKeys is set, and takes keys from the authorizer', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
+    for (const method of methods()) expect(method.Properties.ApiKeyRequired).toBe(false);
+    const strict = synthesizeBroker({ context: { requireApiKeys: 'true' } }).template;
+    for (const method of Object.values(resourcesOf(strict, 'AWS::ApiGateway::Method'))) {
+      expect(method.Properties.ApiKeyRequired).toBe(true);
+    }
+  });
+
+  it('throttles partners through a usage plan with a rate, a burst and a daily quota on the stage', () => {
+    const apiId = logicalIdOf(template, 'AWS::ApiGateway::RestApi', 'Api');
+    template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      ApiStages: [Match.objectLike({ ApiId: { Ref: apiId }, Stage: { Ref: Match.stringLikeRegexp('^ApiDeploymentStageprod') } })],
+      Throttle: { RateLimit: Match.anyValue(), BurstLimit: Match.anyValue() },
+      Quota: { Limit: Match.anyValue(), Period: 'DAY' },
+    });
+  });
+
+  it('answers API Gateway errors (auth, validation, size, throttling) with JSON bodies', () => {
+    const types = Object.values(resourcesOf(template, 'AWS::ApiGateway::GatewayResponse')).map((r) => r.Properties.ResponseType);
+    expect(types).toEqual(
+      expect.arrayContaining(['UNAUTHORIZED', 'ACCESS_DENIED', 'BAD_REQUEST_BODY', 'REQUEST_TOO_LARGE', 'THROTTLED', 'DEFAULT_4XX', 'DEFAULT_5XX']),
+    );
+    for (const response of Object.values(resourcesOf(template, 'AWS::ApiGateway::GatewayResponse'))) {
+      expect(Object.keys(response.Properties.ResponseTemplates)).toEqual(['application/json']);
+    }
+  });
+});
+
+describe('API stage', () => {
+  const stage = () => Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage'))[0]!.Properties;
+
+  it('writes JSON access logs, with the partner id, to its own log group with retention', () => {
+    const logGroupId = logicalIdOf(template, 'AWS::Logs::LogGroup', 'ApiAccessLogs');
+    const { DestinationArn, Format } = stage().AccessLogSetting;
+    expect(DestinationArn).toEqual({ 'Fn::GetAtt': [logGroupId, 'Arn'] });
+    const fields = JSON.parse(Format);
+    expect(fields).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      partnerId: '$context.authorizer.partnerId',
+      ip: '$context.identity.sourceIp',
+    });
+    expect(resourcesOf(template, 'AWS::Logs::LogGroup')[logGroupId]!.Properties.RetentionInDays).toBeGreaterThan(0);
+  });
+
+  it('throttles every method, traces with X-Ray and logs errors without request bodies', () => {
+    expect(stage().TracingEnabled).toBe(true);
+    expect(stage().MethodSettings).toEqual([
+      expect.objectContaining({
+        ResourcePath: '/*',
+        HttpMethod: '*',
+        ThrottlingRateLimit: 50,
+        ThrottlingBurstLimit: 100,
+        LoggingLevel: 'ERROR',
+        DataTraceEnabled: false,
+        MetricsEnabled: true,
+      }),
+    ]);
+  });
+
+  it('has the account-level CloudWatch role API Gateway needs to write logs, unless told not to', () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    const without = synthesizeBroker({ context: { apiGatewayCloudWatchRole: 'false' } }).template;
+    without.resourceCountIs('AWS::ApiGateway::Account', 0);
+  });
+
+  it('is regional', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', { EndpointConfiguration: { Types: ['REGIONAL'] } });
+  });
+});

@@ -1,0 +1,172 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PRODUCT_ARN, logicalIdOf, resourcesOf, synthesizeBroker } from './fixture.js';
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
+
+let template: Template;
+beforeAll(() => {
+  // The real handlers, bundled by esbuild exactly as on deploy.
+  ({ template } = synthesizeBroker({ bundle: true }));
+});
+
+const FUNCTIONS = ['Authorizer', 'Ingest', 'Deliver'] as const;
+type FunctionName = (typeof FUNCTIONS)[number];
+
+function functionProps(name: FunctionName): Record<string, any> {
+  const id = logicalIdOf(template, 'AWS::Lambda::Function', `Functions${name}Function`);
+  return resourcesOf(template, 'AWS::Lambda::Function')[id]!.Properties;
+}
+
+/** Every statement of the identity policies attached to a function's role. */
+function statementsOf(name: FunctionName): Statement[] {
+  const roleId = logicalIdOf(template, 'AWS::IAM::Role', `Functions${name}Role`);
+  const role = resourcesOf(template, 'AWS::IAM::Role')[roleId]!.Properties;
+  const inline = (role.Policies ?? []).flatMap((policy: any) => policy.PolicyDocument.Statement);
+  const attached = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((policy) => policy.Properties.Roles.some((ref: unknown) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId })))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+  return [...inline, ...attached];
+}
+
+const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
+const allowed = (name: FunctionName): string[] =>
+  statementsOf(name).filter((s) => s.Effect === 'Allow').flatMap(actionsOf);
+const statementsAllowing = (name: FunctionName, action: string): Statement[] =>
+  statementsOf(name).filter((s) => s.Effect === 'Allow' && actionsOf(s).includes(action));
+
+describe('every broker function', () => {
+  it.each(FUNCTIONS)('%s runs Node.js 24 on arm64 with X-Ray active tracing', (name) => {
+    const props = functionProps(name);
+    expect(props.Runtime).toBe('nodejs24.x');
+    expect(props.Architectures).toEqual(['arm64']);
+    expect(props.TracingConfig).toEqual({ Mode: 'Active' });
+    expect(props.Handler).toBe('index.handler');
+  });
+
+  it.each(FUNCTIONS)('%s gets the Powertools settings and source-mapped stack traces', (name) => {
+    expect(functionProps(name).Environment.Variables).toMatchObject({
+      POWERTOOLS_SERVICE_NAME: 'securityhub-broker',
+      POWERTOOLS_METRICS_NAMESPACE: 'SecurityHubBroker',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      NODE_OPTIONS: '--enable-source-maps',
+    });
+  });
+
+  it.each(FUNCTIONS)('%s logs to its own log group with a retention period', (name) => {
+    const logGroupId = logicalIdOf(template, 'AWS::Logs::LogGroup', `Functions${name}Logs`);
+    expect(functionProps(name).LoggingConfig).toEqual({ LogGroup: { Ref: logGroupId } });
+    expect(resourcesOf(template, 'AWS::Logs::LogGroup')[logGroupId]!.Properties.RetentionInDays).toBeGreaterThan(0);
+  });
+
+  it('gets the environment each handler reads', () => {
+    expect(Object.keys(functionProps('Authorizer').Environment.Variables)).toContain('TABLE_NAME');
+    expect(Object.keys(functionProps('Ingest').Environment.Variables)).toEqual(
+      expect.arrayContaining(['TABLE_NAME', 'DELIVERY_QUEUE_URL']),
+    );
+    expect(functionProps('Deliver').Environment.Variables).toMatchObject({
+      TABLE_NAME: expect.anything(),
+      DEAD_LETTER_QUEUE_URL: expect.anything(),
+      MAX_RECEIVE_COUNT: expect.stringMatching(/^\d+$/),
+      ROLE_SESSION_NAME_PREFIX: 'securityhub-broker',
+    });
+  });
+});
+
+describe('least privilege', () => {
+  it('allows no wildcard action in any identity policy of the stack', () => {
+    const policies = [
+      ...Object.values(resourcesOf(template, 'AWS::IAM::Policy')).map((p) => p.Properties.PolicyDocument),
+      ...Object.values(resourcesOf(template, 'AWS::IAM::Role')).flatMap((r) =>
+        (r.Properties.Policies ?? []).map((p: any) => p.PolicyDocument),
+      ),
+    ];
+    const actions = policies.flatMap((doc) => doc.Statement as Statement[]).filter((s) => s.Effect === 'Allow').flatMap(actionsOf);
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it('attaches no AWS managed policy to a function role', () => {
+    for (const name of FUNCTIONS) {
+      const roleId = logicalIdOf(template, 'AWS::IAM::Role', `Functions${name}Role`);
+      expect(resourcesOf(template, 'AWS::IAM::Role')[roleId]!.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+
+  it('gives the authorizer table reads and nothing else beyond logs and tracing', () => {
+    const dataActions = allowed('Authorizer').filter((a) => !/^(logs|xray):/.test(a));
+    expect(dataActions.sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'kms:Decrypt', 'kms:DescribeKey']);
+  });
+
+  it('scopes table reads to the table and its gsi1 index, with no Scan and no writes', () => {
+    const tableId = logicalIdOf(template, 'AWS::DynamoDB::Table', 'RegistryTable');
+    for (const name of FUNCTIONS) {
+      const [read] = statementsAllowing(name, 'dynamodb:GetItem');
+      expect(read?.Resource).toEqual([
+        { 'Fn::GetAtt': [tableId, 'Arn'] },
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/gsi1']] },
+      ]);
+      expect(allowed(name).filter((a) => a.startsWith('dynamodb:') && !['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'].includes(a))).toEqual([]);
+    }
+  });
+
+  it('lets only ingest send to the delivery queue and only deliver send to the DLQ', () => {
+    const deliveryArn = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', 'QueuesDeliveryQueue'), 'Arn'] };
+    const deadLetterArn = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', 'QueuesDeadLetterQueue'), 'Arn'] };
+    const sendTargets = (name: FunctionName) => statementsAllowing(name, 'sqs:SendMessage').map((s) => s.Resource);
+    expect(sendTargets('Ingest')).toEqual([deliveryArn]);
+    expect(sendTargets('Deliver')).toEqual([deadLetterArn]);
+    expect(sendTargets('Authorizer')).toEqual([]);
+  });
+
+  it('lets deliver consume the delivery queue (event source mapping) and nothing else consume anything', () => {
+    const deliveryArn = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', 'QueuesDeliveryQueue'), 'Arn'] };
+    expect(statementsAllowing('Deliver', 'sqs:ReceiveMessage').map((s) => s.Resource)).toEqual([deliveryArn]);
+    expect(statementsAllowing('Deliver', 'sqs:DeleteMessage').map((s) => s.Resource)).toEqual([deliveryArn]);
+    for (const name of ['Authorizer', 'Ingest'] as const) {
+      expect(allowed(name).filter((a) => a.startsWith('sqs:') && a !== 'sqs:SendMessage')).toEqual([]);
+    }
+  });
+
+  it('lets deliver assume only customer roles named with the agreed prefix, with its session-name prefix and an ExternalId', () => {
+    const assume = statementsAllowing('Deliver', 'sts:AssumeRole');
+    expect(assume).toHaveLength(1);
+    expect(assume[0]!.Resource).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/SecurityHubFindingsBroker*']],
+    });
+    expect(assume[0]!.Condition).toEqual({
+      StringLike: { 'sts:RoleSessionName': 'securityhub-broker-*' },
+      Null: { 'sts:ExternalId': 'false' },
+    });
+    expect(allowed('Deliver').filter((a) => a.startsWith('sts:'))).toEqual(['sts:AssumeRole']);
+    for (const name of ['Authorizer', 'Ingest'] as const) {
+      expect(allowed(name).filter((a) => a.startsWith('sts:'))).toEqual([]);
+    }
+  });
+
+  it('follows the configured role-name and session-name prefixes', () => {
+    const variant = synthesizeBroker({
+      context: { customerRoleNamePrefix: 'AcmeBrokerImport', roleSessionNamePrefix: 'acme-broker' },
+    }).template;
+    const statements = Object.values(resourcesOf(variant, 'AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as Statement[],
+    );
+    const assume = statements.find((s) => actionsOf(s).includes('sts:AssumeRole'));
+    expect(JSON.stringify(assume?.Resource)).toContain(':iam::*:role/AcmeBrokerImport*');
+    expect(assume?.Condition?.StringLike).toEqual({ 'sts:RoleSessionName': 'acme-broker-*' });
+  });
+
+  it('lets deliver import findings only for the configured product ARNs', () => {
+    const imports = statementsAllowing('Deliver', 'securityhub:BatchImportFindings');
+    expect(imports.map((s) => s.Resource)).toEqual([PRODUCT_ARN]);
+    expect(allowed('Deliver').filter((a) => a.startsWith('securityhub:'))).toEqual(['securityhub:BatchImportFindings']);
+    for (const name of ['Authorizer', 'Ingest'] as const) {
+      expect(allowed(name).filter((a) => a.startsWith('securityhub:'))).toEqual([]);
+    }
+  });
+
+  it('gives each function its own role', () => {
+    const roles = new Set(FUNCTIONS.map((name) => JSON.stringify(functionProps(name).Role)));
+    expect(roles.size).toBe(FUNCTIONS.length);
+  });
+});
