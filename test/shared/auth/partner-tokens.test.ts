@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { issueToken, tokenFromAuthorizationHeader, verifyToken } from '#shared/auth/partner-tokens.js';
+import type { PartnerToken } from '#shared/registry/model.js';
+import type { Registry } from '#shared/registry/registry.js';
+
+function registryWith(record: PartnerToken): Registry {
+  return { getToken: async (id: string) => (id === record.tokenId ? record : undefined) } as unknown as Registry;
+}
+
+describe('partner tokens', () => {
+  it('stores only a salted hash and verifies the token it issued', async () => {
+    const { token, record } = issueToken('acme');
+    expect(JSON.stringify(record)).not.toContain(token.split('.')[1]);
+    expect(await verifyToken(token, registryWith(record))).toMatchObject({ partnerId: 'acme' });
+  });
+
+  it('refuses a token whose secret differs, a revoked token, and a malformed one', async () => {
+    const { token, record } = issueToken('acme');
+    const tampered = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    expect(await verifyToken(tampered, registryWith(record))).toBeUndefined();
+    expect(await verifyToken(token, registryWith({ ...record, revokedAt: '2026-01-01T00:00:00Z' }))).toBeUndefined();
+    expect(await verifyToken('Bearer nonsense', registryWith(record))).toBeUndefined();
+  });
+
+  it('reads the token from a Bearer header, whatever the scheme case', () => {
+    expect(tokenFromAuthorizationHeader('Bearer abc')).toBe('abc');
+    expect(tokenFromAuthorizationHeader('bearer abc')).toBe('abc');
+    expect(tokenFromAuthorizationHeader('Basic abc')).toBeUndefined();
+    expect(tokenFromAuthorizationHeader(undefined)).toBeUndefined();
+  });
+});

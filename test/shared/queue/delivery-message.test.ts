@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_SQS_MESSAGE_BYTES } from '#shared/limits.js';
+import { packDeliveryMessages, parseDeliveryMessage } from '#shared/queue/delivery-message.js';
+import { batchesOf } from '#shared/queue/sqs-sender.js';
+
+const group = { submissionId: 's-1', partnerId: 'acme', accountId: '222222222222', region: 'us-east-1', productKey: 'acme/scanner' };
+
+describe('delivery messages', () => {
+  it('packs findings into messages that each stay within the SQS size limit, in order', () => {
+    const findings = Array.from({ length: 300 }, (_, i) => ({ Id: `f-${i}`, Description: 'x'.repeat(2000) }));
+    const messages = packDeliveryMessages(group, findings);
+    expect(messages.length).toBeGreaterThan(1);
+    for (const message of messages) expect(Buffer.byteLength(JSON.stringify(message))).toBeLessThanOrEqual(MAX_SQS_MESSAGE_BYTES);
+    expect(messages.flatMap((m) => m.findings)).toEqual(findings);
+  });
+
+  it('round-trips through the queue body and refuses a body of another shape', () => {
+    const [message] = packDeliveryMessages(group, [{ Id: 'f-1' }]);
+    expect(parseDeliveryMessage(JSON.stringify(message))).toEqual(message);
+    expect(() => parseDeliveryMessage('{"findings": []}')).toThrow();
+  });
+
+  it('sends at most 10 entries and 256 KiB per SendMessageBatch call', () => {
+    const small = Array.from({ length: 25 }, () => ({ body: 'x', attributes: {} }));
+    expect(batchesOf(small).map((b) => b.length)).toEqual([10, 10, 5]);
+    const large = Array.from({ length: 4 }, () => ({ body: 'x'.repeat(100 * 1024), attributes: {} }));
+    expect(batchesOf(large).map((b) => b.length)).toEqual([2, 2]);
+  });
+});
