@@ -11,6 +11,7 @@ import type { BenchRow, BenchSuite } from './bench-types.js';
 const suites: Array<() => Promise<{ default: BenchSuite }>> = [
   // Each suite lives in its own file; add new ones here.
   () => import('./validation.bench.js'),
+  () => import('./delivery.bench.js'),
 ];
 
 async function main(): Promise<void> {

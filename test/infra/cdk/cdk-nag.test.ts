@@ -81,6 +81,13 @@ describe('cdk-nag AwsSolutions checks', () => {
     }
   });
 
+  it('passes with the partner-id product pattern too (no productArns), acknowledging its wildcards', () => {
+    const variant = synthesizeBroker({ context: { productArns: '' } });
+    expect(new AwsSolutionsChecks().validateScope(variant.app).violations).toEqual([]);
+    const ids = acknowledgementsIn(variant.app).map(({ id }) => id);
+    expect(ids).toContain('AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:securityhub:*:*:product/acme/acme-scanner]');
+  });
+
   it('fails synth when a violation is not acknowledged', () => {
     const app = new App({ context: { ...TEST_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
     const stack = buildBrokerApp(app);

@@ -1,0 +1,225 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  ApiKeySourceType,
+  AuthorizationType,
+  EndpointType,
+  IdentitySource,
+  JsonSchemaType,
+  JsonSchemaVersion,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  Period,
+  RequestAuthorizer,
+  ResponseType,
+  RestApi,
+  type IModel,
+  type IRequestValidator,
+  type Method,
+  type UsagePlan,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+export const STAGE_NAME = 'prod';
+/** Partner authorizer answers are cached per Authorization header for this long. */
+export const AUTHORIZER_CACHE_TTL = Duration.minutes(5);
+/** Per-partner limits, applied through the usage plan to partners whose API key the authorizer supplies. */
+export const PARTNER_USAGE_PLAN = {
+  rateLimit: 20,
+  burstLimit: 40,
+  /** Requests a day; at up to 1,000 findings a request this is far above any real partner. */
+  dailyQuota: 500_000,
+} as const;
+
+export interface BrokerApiProps {
+  readonly partnerAuthorizer: IFunction;
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+  readonly requireApiKeys: boolean;
+  readonly cloudWatchRole: boolean;
+}
+
+/**
+ * The broker's REST API. Partner routes use the cached Lambda authorizer; operator and customer
+ * routes (later issues) plug in with `addIamRoute`. Every method has an authorizer: there is no
+ * way to add an unauthenticated one through this construct.
+ *
+ * Body size: API Gateway's hard limit is 10 MB, and it cannot be lowered; Lambda's synchronous
+ * invocation payload limit (6 MB, event envelope included) is the effective cap, and ingest itself
+ * rejects bodies over 6 MB (Security Hub's request limit) with 413.
+ */
+export class BrokerApi extends Construct {
+  readonly restApi: RestApi;
+  readonly usagePlan: UsagePlan;
+  readonly accessLogs: LogGroup;
+  private readonly authorizer: RequestAuthorizer;
+  private readonly bodyValidator: IRequestValidator;
+  private readonly jsonBody: IModel;
+  private readonly requireApiKeys: boolean;
+
+  constructor(scope: Construct, id: string, props: BrokerApiProps) {
+    super(scope, id);
+    this.requireApiKeys = props.requireApiKeys;
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.restApi = new RestApi(this, 'Api', {
+      description: 'Security Hub findings broker',
+      endpointTypes: [EndpointType.REGIONAL],
+      // Partners' usage-plan keys come from the authorizer (usageIdentifierKey), not an x-api-key header.
+      apiKeySourceType: ApiKeySourceType.AUTHORIZER,
+      cloudWatchRole: props.cloudWatchRole,
+      // The role is account-wide (other APIs may rely on it): never delete it with this stack.
+      ...(props.cloudWatchRole && { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN }),
+      deployOptions: {
+        stageName: STAGE_NAME,
+        tracingEnabled: true,
+        metricsEnabled: true,
+        loggingLevel: MethodLoggingLevel.ERROR,
+        // Request and response bodies are customers' security findings: never log them.
+        dataTraceEnabled: false,
+        throttlingRateLimit: props.rateLimit,
+        throttlingBurstLimit: props.burstLimit,
+        accessLogDestination: new LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            extendedRequestId: '$context.extendedRequestId',
+            requestTime: '$context.requestTime',
+            ip: '$context.identity.sourceIp',
+            userAgent: '$context.identity.userAgent',
+            caller: '$context.identity.caller',
+            partnerId: '$context.authorizer.partnerId',
+            httpMethod: '$context.httpMethod',
+            resourcePath: '$context.resourcePath',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationStatus: '$context.integration.status',
+            authorizerStatus: '$context.authorizer.status',
+            authorizerLatency: '$context.authorizer.latency',
+            errorMessage: '$context.error.message',
+            xrayTraceId: '$context.xrayTraceId',
+          }),
+        ),
+      },
+    });
+    // The stack outputs the URL as ApiUrl; drop RestApi's own duplicate output.
+    this.restApi.node.tryRemoveChild('Endpoint');
+    if (props.cloudWatchRole) {
+      const accountRole = this.restApi.node.findChild('CloudWatchRole');
+      Validations.of(accountRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason:
+          'The account-level role API Gateway uses to write execution and access logs; AWS documents this managed ' +
+          'policy for it and keeps it current with the log actions API Gateway needs.',
+      });
+    }
+
+    this.authorizer = new RequestAuthorizer(this, 'PartnerAuthorizer', {
+      handler: props.partnerAuthorizer,
+      identitySources: [IdentitySource.header('Authorization')],
+      resultsCacheTtl: AUTHORIZER_CACHE_TTL,
+    });
+    this.bodyValidator = this.restApi.addRequestValidator('BodyValidator', {
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    // Any JSON object or array: ingest validates the findings themselves and answers per finding.
+    this.jsonBody = this.restApi.addModel('JsonBody', {
+      contentType: 'application/json',
+      schema: {
+        schema: JsonSchemaVersion.DRAFT4,
+        title: 'JsonBody',
+        type: [JsonSchemaType.OBJECT, JsonSchemaType.ARRAY],
+      },
+    });
+
+    this.usagePlan = this.restApi.addUsagePlan('PartnerUsagePlan', {
+      description: 'Per-partner throttle and quota; partner API keys are attached by the operator CLI',
+      throttle: { rateLimit: PARTNER_USAGE_PLAN.rateLimit, burstLimit: PARTNER_USAGE_PLAN.burstLimit },
+      quota: { limit: PARTNER_USAGE_PLAN.dailyQuota, period: Period.DAY },
+      apiStages: [{ api: this.restApi, stage: this.restApi.deploymentStage }],
+    });
+
+    this.addJsonGatewayResponses();
+
+    Validations.of(this.restApi).acknowledge({
+      id: 'AwsSolutions-APIG3',
+      reason:
+        'No WAF web ACL: partners authenticate with bearer tokens checked by the Lambda authorizer, the stage and ' +
+        'usage plan throttle, and WAF body inspection (8-64 KB) cannot cover 6 MB finding batches.',
+    });
+  }
+
+  /** A partner route: the cached partner authorizer, a JSON body required, optional API key. */
+  addPartnerRoute(path: string, httpMethod: string, handler: IFunction): Method {
+    const method = this.restApi.root.resourceForPath(path).addMethod(httpMethod, integrationFor(handler), {
+      authorizationType: AuthorizationType.CUSTOM,
+      authorizer: this.authorizer,
+      apiKeyRequired: this.requireApiKeys,
+      requestValidator: this.bodyValidator,
+      requestModels: { 'application/json': this.jsonBody },
+    });
+    Validations.of(method).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason:
+        'Partners are machine clients holding broker-issued bearer tokens (salted hashes in DynamoDB, revocable); ' +
+        'the cached Lambda REQUEST authorizer checks them. There are no end users for a Cognito user pool.',
+    });
+    return method;
+  }
+
+  /**
+   * An IAM-authorised route (customer onboarding, operator DLQ API). Who may call it is decided by
+   * the caller's IAM policy (`execute-api:Invoke` on `restApi.arnForExecuteApi(method, path)`).
+   */
+  addIamRoute(path: string, httpMethod: string, handler: IFunction): Method {
+    const method = this.restApi.root.resourceForPath(path).addMethod(httpMethod, integrationFor(handler), {
+      authorizationType: AuthorizationType.IAM,
+      requestValidator: this.bodyValidator,
+    });
+    Validations.of(method).acknowledge({
+      id: 'AwsSolutions-COG4',
+      reason: 'Signed with SigV4 by AWS principals (customers, operators); IAM authorises them, not a Cognito user pool.',
+    });
+    return method;
+  }
+
+  /** API Gateway's own errors (auth, validation, throttling, size) answer JSON like the functions do. */
+  private addJsonGatewayResponses(): void {
+    const responses: Array<[ResponseType, string]> = [
+      [ResponseType.UNAUTHORIZED, 'Unauthorized'],
+      [ResponseType.ACCESS_DENIED, 'Forbidden'],
+      [ResponseType.BAD_REQUEST_BODY, 'InvalidRequestBody'],
+      [ResponseType.REQUEST_TOO_LARGE, 'PayloadTooLarge'],
+      [ResponseType.THROTTLED, 'Throttled'],
+      [ResponseType.QUOTA_EXCEEDED, 'QuotaExceeded'],
+      [ResponseType.DEFAULT_4XX, 'BadRequest'],
+      [ResponseType.DEFAULT_5XX, 'InternalError'],
+    ];
+    for (const [type, code] of responses) {
+      // messageString is already a quoted JSON string; validationErrorString is bare text.
+      const detail =
+        type === ResponseType.BAD_REQUEST_BODY ? '"$context.error.validationErrorString"' : '$context.error.messageString';
+      this.restApi.addGatewayResponse(`${code}Response`, {
+        type,
+        templates: {
+          'application/json': `{"code":"${code}","message":${detail},"requestId":"$context.requestId"}`,
+        },
+      });
+    }
+  }
+}
+
+function integrationFor(handler: IFunction): LambdaIntegration {
+  // No test-invoke permission: the console's test button is not worth a second invoke grant.
+  return new LambdaIntegration(handler, { proxy: true, allowTestInvoke: false });
+}

@@ -1,0 +1,154 @@
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import { MAX_FINDINGS_PER_IMPORT } from '#shared/limits.js';
+import type { HandlerName } from '../paths.js';
+import { BrokerFunction } from './broker-function.js';
+import type { DeliveryQueues } from './queues.js';
+import type { RegistryTable } from './storage.js';
+
+/** API Gateway gives a Lambda integration 29 s; ingest answers (or fails) before that. */
+export const INGEST_TIMEOUT = Duration.seconds(28);
+export const AUTHORIZER_TIMEOUT = Duration.seconds(10);
+/**
+ * A batch of up to 100 messages may fan out to many customers, each paced at Security Hub's
+ * 10 imports/s and retried on throttling; two minutes leaves room for that and for STS calls.
+ */
+export const DELIVER_TIMEOUT = Duration.seconds(120);
+/** One full BatchImportFindings call per receive when a single customer dominates the queue. */
+export const DELIVER_BATCH_SIZE = MAX_FINDINGS_PER_IMPORT;
+/** Waiting up to 2 s for a fuller batch trades a little latency for fewer, fuller import calls. */
+export const DELIVER_BATCHING_WINDOW = Duration.seconds(2);
+
+export interface BrokerFunctionsProps {
+  readonly entries: Record<HandlerName, string>;
+  readonly registry: RegistryTable;
+  readonly queues: DeliveryQueues;
+  readonly productArns: readonly string[];
+  readonly partnerCompanyId?: string;
+  readonly partnerProductId?: string;
+  readonly customerRoleNamePrefix: string;
+  readonly roleSessionNamePrefix: string;
+  readonly deliverMaxConcurrency: number;
+}
+
+/**
+ * The three Lambda functions and exactly the permissions each needs:
+ * - authorizer: read the registry (partner tokens);
+ * - ingest: read the registry, send to the delivery queue;
+ * - deliver: read the registry, consume the delivery queue, send to the DLQ, assume customer roles
+ *   (by name prefix and session-name prefix, with an ExternalId), import findings with the broker's
+ *   own credentials for the configured products.
+ */
+export class BrokerFunctions extends Construct {
+  readonly authorizer: BrokerFunction;
+  readonly ingest: BrokerFunction;
+  readonly deliver: BrokerFunction;
+  /** The resource the deliver role may assume: `arn:<partition>:iam::*:role/<prefix>*`. */
+  readonly customerRoleArnPattern: string;
+
+  constructor(scope: Construct, id: string, props: BrokerFunctionsProps) {
+    super(scope, id);
+    const { registry, queues } = props;
+    const tableName = registry.table.tableName;
+
+    this.authorizer = new BrokerFunction(this, 'Authorizer', {
+      entry: props.entries.authorizer,
+      description: 'Partner token authorizer for the findings API',
+      timeout: AUTHORIZER_TIMEOUT,
+      memorySize: 256,
+      environment: { TABLE_NAME: tableName },
+    });
+    registry.grantRead(this.authorizer.role);
+
+    this.ingest = new BrokerFunction(this, 'Ingest', {
+      entry: props.entries.ingest,
+      description: 'Validates partner findings and queues them for delivery',
+      timeout: INGEST_TIMEOUT,
+      // Parsing and validating up to 6 MB of JSON per request; arm64 CPU share grows with memory.
+      memorySize: 1024,
+      environment: { TABLE_NAME: tableName, DELIVERY_QUEUE_URL: queues.deliveryQueue.queueUrl },
+    });
+    registry.grantRead(this.ingest.role);
+    queues.grantSend(this.ingest.role, queues.deliveryQueue, 'DeliveryQueueSend');
+
+    this.deliver = new BrokerFunction(this, 'Deliver', {
+      entry: props.entries.deliver,
+      description: 'Imports queued findings into Security Hub; dead-letters what cannot be delivered',
+      timeout: DELIVER_TIMEOUT,
+      memorySize: 512,
+      environment: {
+        TABLE_NAME: tableName,
+        DEAD_LETTER_QUEUE_URL: queues.deadLetterQueue.queueUrl,
+        MAX_RECEIVE_COUNT: String(queues.maxReceiveCount),
+        ROLE_SESSION_NAME_PREFIX: props.roleSessionNamePrefix,
+      },
+    });
+    registry.grantRead(this.deliver.role);
+    queues.grantSend(this.deliver.role, queues.deadLetterQueue, 'DeadLetterQueueSend');
+    this.deliver.function.addEventSource(
+      new SqsEventSource(queues.deliveryQueue, {
+        batchSize: DELIVER_BATCH_SIZE,
+        maxBatchingWindow: DELIVER_BATCHING_WINDOW,
+        reportBatchItemFailures: true,
+        // The Security Hub quota (10 imports/s, burst 30, per account+Region) is the scarce resource,
+        // not Lambda: maxConcurrency caps the pollers' fan-out so a backlog cannot stampede one
+        // customer's quota. It is used instead of reserved concurrency, which would carve capacity out
+        // of the account's shared pool (and fails to deploy in accounts with a low concurrency limit).
+        maxConcurrency: props.deliverMaxConcurrency,
+      }),
+    );
+
+    this.customerRoleArnPattern = `arn:${Aws.PARTITION}:iam::*:role/${props.customerRoleNamePrefix}*`;
+    this.deliver.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'AssumeCustomerRoles',
+        effect: Effect.ALLOW,
+        actions: ['sts:AssumeRole'],
+        resources: [this.customerRoleArnPattern],
+        conditions: {
+          // Session names identify the broker in the customer's CloudTrail; no other name is allowed.
+          StringLike: { 'sts:RoleSessionName': `${props.roleSessionNamePrefix}-*` },
+          // Never assume a customer role without an ExternalId (confused-deputy protection).
+          Null: { 'sts:ExternalId': 'false' },
+        },
+      }),
+    );
+    Validations.of(this.deliver.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${props.customerRoleNamePrefix}*]`,
+      reason:
+        'Customer roles live in accounts that register at run time, so the account is "*"; the role name is pinned ' +
+        `to the agreed prefix "${props.customerRoleNamePrefix}", the session name to "${props.roleSessionNamePrefix}-*", ` +
+        'an ExternalId is required, and each customer role trusts only this role with its own ExternalId.',
+    });
+
+    const productResources = importProductResources(props);
+    this.deliver.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'ImportFindingsForOwnProducts',
+        effect: Effect.ALLOW,
+        actions: ['securityhub:BatchImportFindings'],
+        resources: productResources,
+      }),
+    );
+    for (const resource of productResources.filter((arn) => arn.includes('*'))) {
+      Validations.of(this.deliver.role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${resource.replace(Aws.PARTITION, '<AWS::Partition>')}]`,
+        reason:
+          'BatchImportFindings is authorised on the product resource; no productArns were configured, so the ' +
+          'partner\'s product is matched by company and product id in every Region (its product ARN differs per Region).',
+      });
+    }
+  }
+}
+
+/**
+ * BatchImportFindings' resource type is `product` (arn:<partition>:securityhub:<region>:<account>:
+ * product/<company>/<product>), not `hub`: exact configured ARNs when given, otherwise the
+ * partner's product in any Region.
+ */
+function importProductResources(props: BrokerFunctionsProps): string[] {
+  if (props.productArns.length > 0) return [...props.productArns];
+  return [`arn:${Aws.PARTITION}:securityhub:*:*:product/${props.partnerCompanyId}/${props.partnerProductId}`];
+}

@@ -1,0 +1,83 @@
+/**
+ * The path every AWS request takes, whichever service it addresses, in the order AWS's front end
+ * applies it: find the operation, authenticate (SigV4, known key, live session), apply injected
+ * faults, then run the operation. Every request that reached an operation is counted, errors
+ * included, against the account its credentials resolve to.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AwsServiceError } from './errors.js';
+import type { EmulatorRequest, HttpReply } from './http-io.js';
+import type { Caller } from './identity.js';
+import * as ids from './ids.js';
+import type { ServiceBinding } from './service.js';
+import { parseAuthorization, signatureProblem } from './sigv4.js';
+import type { EmulatorState } from './state.js';
+
+interface Authenticated {
+  caller: Caller;
+  region: string;
+}
+
+function header(request: EmulatorRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Resolves the caller; `seen` learns the account and Region even when authentication then fails. */
+function authenticate(binding: ServiceBinding, state: EmulatorState, request: EmulatorRequest, seen: { accountId?: string; region: string }): Authenticated {
+  const parsed = parseAuthorization(request);
+  if (parsed.kind === 'missing') throw binding.errors.missingAuthentication();
+  if (parsed.kind === 'malformed') throw binding.errors.incompleteSignature(parsed.message);
+  const { auth } = parsed;
+  seen.region = auth.region;
+  const credential = state.credentials.lookup(auth.accessKeyId);
+  if (!credential) throw binding.errors.unknownAccessKey();
+  seen.accountId = credential.caller.accountId;
+  // Session keys are only valid together with the token they were issued with.
+  if (credential.sessionToken !== undefined && header(request, 'x-amz-security-token') !== credential.sessionToken) {
+    throw binding.errors.unknownAccessKey();
+  }
+  const problem = signatureProblem(request, auth, credential.secretAccessKey, binding.signingName);
+  if (problem) throw binding.errors.badSignature(problem);
+  if (credential.expiresAt !== undefined && credential.expiresAt <= state.clock.now()) throw binding.errors.expiredToken();
+  return { caller: credential.caller, region: auth.region };
+}
+
+async function answer(
+  binding: ServiceBinding,
+  state: EmulatorState,
+  request: EmulatorRequest,
+  operation: string,
+  requestId: string,
+  seen: { accountId?: string; region: string },
+  signal: AbortSignal,
+): Promise<HttpReply> {
+  const { caller, region } = authenticate(binding, state, request, seen);
+  const fault = state.faults.take({ operation, accountId: caller.accountId, region });
+  if (fault.latencyMs > 0) await sleep(fault.latencyMs, undefined, { signal });
+  if (fault.answer === 'expired-credentials') throw binding.errors.expiredToken();
+  if (fault.answer === 'throttle') throw binding.errors.throttled();
+  if (fault.answer === 'server-error') throw binding.errors.internal('injected server error');
+  return binding.invoke(operation, { state, caller, region, request, requestId });
+}
+
+export async function dispatch(binding: ServiceBinding, state: EmulatorState, request: EmulatorRequest, signal: AbortSignal): Promise<HttpReply> {
+  const requestId = ids.requestId();
+  const routed = binding.route(request);
+  if (routed instanceof AwsServiceError) return binding.renderError(routed, requestId);
+  const at = state.clock.now();
+  const seen: { accountId?: string; region: string } = { region: '' };
+  let reply: HttpReply;
+  try {
+    reply = await answer(binding, state, request, routed, requestId, seen, signal);
+  } catch (error) {
+    if (signal.aborted) throw error;
+    // Anything but a modelled AWS error is an emulator bug; answer it as the service's 500 so the
+    // test that tripped it sees the message instead of a hung socket.
+    const aws = error instanceof AwsServiceError ? error : binding.errors.internal(`emulator bug: ${String(error)}`);
+    reply = binding.renderError(aws, requestId);
+  }
+  const account = seen.accountId === undefined ? {} : { accountId: seen.accountId };
+  state.callLog.record({ operation: routed, ...account, region: seen.region, at, status: reply.status });
+  return reply;
+}

@@ -1,0 +1,202 @@
+/**
+ * Security Hub's per-finding ASFF checks: the reasons BatchImportFindings answers 200 with an
+ * InvalidInput entry in FailedFindings. Written by hand from the ASFF reference, independent of the
+ * broker's own validator (shared/asff), so the two can catch each other's mistakes. Messages follow
+ * the style Security Hub's JSON-schema validator uses ("data.Title should NOT be longer than ...").
+ */
+
+/** Serialized size limit per finding. */
+export const MAX_FINDING_BYTES = 240 * 1024;
+
+const SEVERITY_LABELS = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
+const RECORD_STATES = ['ACTIVE', 'ARCHIVED'];
+const WORKFLOW_STATUSES = ['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED'];
+const WORKFLOW_STATES = ['NEW', 'ASSIGNED', 'IN_PROGRESS', 'DEFERRED', 'RESOLVED'];
+const COMPLIANCE_STATUSES = ['PASSED', 'WARNING', 'FAILED', 'NOT_AVAILABLE'];
+const PRODUCT_ARN = /^arn:aws[\w-]*:securityhub:[a-z0-9-]+:(\d{12})?:product\/[^/\s]+\/[^/\s]+$/;
+const ACCOUNT_ID = /^\d{12}$/;
+/**
+ * The API reference's timestamp rule: Z or an offset "+HH[:MM]" / "-HHMM" bounded by 18:00, at most
+ * nine fractional digits, upper-case T and Z, and a real calendar date.
+ */
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2})(?::?(\d{2}))?)$/;
+
+function isTimestamp(value: string): boolean {
+  const m = DATE_TIME.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second, offsetHours = 0, offsetMinutes = 0] = m.slice(1).map((part) => Number(part ?? 0));
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  return (
+    month! >= 1 && month! <= 12 && day! >= 1 && day! <= daysInMonth &&
+    hour! <= 23 && minute! <= 59 && second! <= 59 &&
+    offsetMinutes <= 59 && offsetHours * 60 + offsetMinutes <= 18 * 60
+  );
+}
+
+/** Lengths count characters (code points), as AWS's limits do, not UTF-16 units. */
+function characters(value: string): number {
+  let count = 0;
+  for (const _ of value) count += 1;
+  return count;
+}
+
+/**
+ * namespace[/category[/classifier]]: AWS's own products send two-part types too
+ * (Macie: "Sensitive Data Identifications/PII"), so category and classifier are optional.
+ */
+const FINDING_TYPE = /^(Software and Configuration Checks|TTPs|Effects|Unusual Behaviors|Sensitive Data Identifications)(\/[^/]+){0,2}$/;
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Collects problems for one finding; each method checks one JSON-schema keyword at one path. */
+class Checker {
+  readonly problems: string[] = [];
+
+  required(object: Json, path: string, key: string): boolean {
+    if (object[key] !== undefined) return true;
+    this.problems.push(`${path} should have required property '${key}'`);
+    return false;
+  }
+
+  string(value: unknown, path: string, limits: { min?: number; max?: number } = {}): value is string {
+    if (value === undefined) return false;
+    if (typeof value !== 'string') {
+      this.problems.push(`${path} should be string`);
+      return false;
+    }
+    const length = characters(value);
+    if (limits.min !== undefined && length < limits.min) this.problems.push(`${path} should NOT be shorter than ${limits.min} characters`);
+    if (limits.max !== undefined && length > limits.max) this.problems.push(`${path} should NOT be longer than ${limits.max} characters`);
+    return true;
+  }
+
+  pattern(value: unknown, path: string, pattern: RegExp): void {
+    if (this.string(value, path) && !pattern.test(value)) this.problems.push(`${path} should match pattern "${pattern.source}"`);
+  }
+
+  dateTime(value: unknown, path: string): void {
+    if (this.string(value, path) && !isTimestamp(value)) {
+      this.problems.push(`${path} should match format "date-time"`);
+    }
+  }
+
+  oneOf(value: unknown, path: string, allowed: string[]): void {
+    if (value !== undefined && !allowed.includes(value as string)) this.problems.push(`${path} should be equal to one of the allowed values`);
+  }
+
+  integer(value: unknown, path: string, min: number, max: number): void {
+    if (value === undefined) return;
+    if (typeof value !== 'number' || !Number.isInteger(value)) this.problems.push(`${path} should be integer`);
+    else if (value < min) this.problems.push(`${path} should be >= ${min}`);
+    else if (value > max) this.problems.push(`${path} should be <= ${max}`);
+  }
+
+  array(value: unknown, path: string, limits: { min?: number; max: number }): unknown[] {
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) {
+      this.problems.push(`${path} should be array`);
+      return [];
+    }
+    if (limits.min !== undefined && value.length < limits.min) this.problems.push(`${path} should NOT have fewer than ${limits.min} items`);
+    if (value.length > limits.max) this.problems.push(`${path} should NOT have more than ${limits.max} items`);
+    return value;
+  }
+
+  object(value: unknown, path: string): Json | undefined {
+    if (value === undefined) return undefined;
+    if (isObject(value)) return value;
+    this.problems.push(`${path} should be object`);
+    return undefined;
+  }
+}
+
+/** `needsLabel`: this Severity is the finding's effective one, so it must say how severe. */
+function checkTypesAndSeverity(check: Checker, types: unknown, severity: unknown, path: string, needsLabel: boolean): void {
+  check.array(types, `${path}.Types`, { min: 1, max: 50 }).forEach((type, i) => check.pattern(type, `${path}.Types[${i}]`, FINDING_TYPE));
+  const sev = check.object(severity, `${path}.Severity`);
+  if (!sev) return;
+  if (needsLabel && sev.Label === undefined && sev.Normalized === undefined) check.required(sev, `${path}.Severity`, 'Label');
+  check.oneOf(sev.Label, `${path}.Severity.Label`, SEVERITY_LABELS);
+  check.integer(sev.Normalized, `${path}.Severity.Normalized`, 0, 100);
+  check.string(sev.Original, `${path}.Severity.Original`, { min: 1 });
+}
+
+/**
+ * Types and Severity are required, but may come from FindingProviderFields instead of the top
+ * level; with neither, Security Hub's schema fails its anyOf.
+ */
+function checkClassification(check: Checker, finding: Json): void {
+  const provider = check.object(finding.FindingProviderFields, 'data.FindingProviderFields');
+  if (provider) checkTypesAndSeverity(check, provider.Types, provider.Severity, 'data.FindingProviderFields', finding.Severity === undefined);
+  checkTypesAndSeverity(check, finding.Types, finding.Severity, 'data', true);
+  if (finding.Types !== undefined && finding.Severity !== undefined) return;
+  if (finding.FindingProviderFields === undefined) {
+    check.problems.push("data should have required property 'FindingProviderFields', data should match some schema in anyOf");
+    return;
+  }
+  if (provider && finding.Types === undefined) check.required(provider, 'data.FindingProviderFields', 'Types');
+  if (provider && finding.Severity === undefined) check.required(provider, 'data.FindingProviderFields', 'Severity');
+}
+
+function checkResources(check: Checker, resources: unknown): void {
+  check.array(resources, 'data.Resources', { min: 1, max: 32 }).forEach((item, i) => {
+    const path = `data.Resources[${i}]`;
+    const resource = check.object(item, path);
+    if (!resource) return;
+    // The model documents Type as 1-256 characters and no length limit for Id.
+    if (check.required(resource, path, 'Type')) check.string(resource.Type, `${path}.Type`, { min: 1, max: 256 });
+    if (check.required(resource, path, 'Id')) check.string(resource.Id, `${path}.Id`, { min: 1 });
+  });
+}
+
+function checkOptionalSections(check: Checker, finding: Json): void {
+  check.oneOf(finding.RecordState, 'data.RecordState', RECORD_STATES);
+  check.oneOf(finding.WorkflowState, 'data.WorkflowState', WORKFLOW_STATES);
+  check.oneOf(check.object(finding.Workflow, 'data.Workflow')?.Status, 'data.Workflow.Status', WORKFLOW_STATUSES);
+  check.oneOf(check.object(finding.Compliance, 'data.Compliance')?.Status, 'data.Compliance.Status', COMPLIANCE_STATUSES);
+  check.integer(finding.Confidence, 'data.Confidence', 0, 100);
+  check.integer(finding.Criticality, 'data.Criticality', 0, 100);
+  for (const key of ['FirstObservedAt', 'LastObservedAt'] as const) check.dateTime(finding[key], `data.${key}`);
+  check.array(finding.RelatedFindings, 'data.RelatedFindings', { max: 10 }).forEach((item, i) => {
+    const related = check.object(item, `data.RelatedFindings[${i}]`);
+    if (related && check.required(related, `data.RelatedFindings[${i}]`, 'ProductArn')) check.string(related.ProductArn, `data.RelatedFindings[${i}].ProductArn`, { min: 1 });
+    if (related && check.required(related, `data.RelatedFindings[${i}]`, 'Id')) check.string(related.Id, `data.RelatedFindings[${i}].Id`, { min: 1 });
+  });
+  check.array(finding.Malware, 'data.Malware', { max: 5 }).forEach((item, i) => {
+    const malware = check.object(item, `data.Malware[${i}]`);
+    if (malware && check.required(malware, `data.Malware[${i}]`, 'Name')) check.string(malware.Name, `data.Malware[${i}].Name`, { min: 1, max: 64 });
+  });
+  check.array(finding.ThreatIntelIndicators, 'data.ThreatIntelIndicators', { max: 5 });
+  const recommendation = check.object(check.object(finding.Remediation, 'data.Remediation')?.Recommendation, 'data.Remediation.Recommendation');
+  check.string(recommendation?.Text, 'data.Remediation.Recommendation.Text', { max: 512 });
+  const note = check.object(finding.Note, 'data.Note');
+  if (note) {
+    if (check.required(note, 'data.Note', 'Text')) check.string(note.Text, 'data.Note.Text', { min: 1, max: 512 });
+    if (check.required(note, 'data.Note', 'UpdatedBy')) check.string(note.UpdatedBy, 'data.Note.UpdatedBy', { min: 1, max: 512 });
+    if (check.required(note, 'data.Note', 'UpdatedAt')) check.dateTime(note.UpdatedAt, 'data.Note.UpdatedAt');
+  }
+}
+
+/** Every ASFF rule the finding breaks; empty when Security Hub would accept it. */
+export function findingProblems(finding: unknown): string[] {
+  const check = new Checker();
+  if (!isObject(finding)) return ['data should be object'];
+  if (check.required(finding, 'data', 'SchemaVersion')) check.oneOf(finding.SchemaVersion, 'data.SchemaVersion', ['2018-10-08']);
+  if (check.required(finding, 'data', 'Id')) check.string(finding.Id, 'data.Id', { min: 1, max: 512 });
+  if (check.required(finding, 'data', 'ProductArn')) check.pattern(finding.ProductArn, 'data.ProductArn', PRODUCT_ARN);
+  if (check.required(finding, 'data', 'GeneratorId')) check.string(finding.GeneratorId, 'data.GeneratorId', { min: 1, max: 512 });
+  if (check.required(finding, 'data', 'AwsAccountId')) check.pattern(finding.AwsAccountId, 'data.AwsAccountId', ACCOUNT_ID);
+  if (check.required(finding, 'data', 'CreatedAt')) check.dateTime(finding.CreatedAt, 'data.CreatedAt');
+  if (check.required(finding, 'data', 'UpdatedAt')) check.dateTime(finding.UpdatedAt, 'data.UpdatedAt');
+  if (check.required(finding, 'data', 'Title')) check.string(finding.Title, 'data.Title', { min: 1, max: 256 });
+  if (check.required(finding, 'data', 'Description')) check.string(finding.Description, 'data.Description', { min: 1, max: 1024 });
+  if (check.required(finding, 'data', 'Resources')) checkResources(check, finding.Resources);
+  checkClassification(check, finding);
+  checkOptionalSections(check, finding);
+  if (Buffer.byteLength(JSON.stringify(finding)) > MAX_FINDING_BYTES) check.problems.push(`Finding size exceeds the maximum of ${MAX_FINDING_BYTES / 1024} KB`);
+  return check.problems;
+}

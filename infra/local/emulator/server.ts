@@ -1,0 +1,74 @@
+/**
+ * The HTTP server: admin routes under /_emulator/, STS at "/" (the only path STS uses), Security Hub
+ * on every other path. stop() ends open keep-alive sockets and pending injected latencies, so tests
+ * can start and stop many emulators quickly.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { ADMIN_PREFIX, handleAdmin } from './admin-api.js';
+import { dispatch } from './dispatch.js';
+import { BodyTooLargeError, json, readBody, send, toEmulatorRequest } from './http-io.js';
+import { securityHubBinding } from './securityhub/binding.js';
+import type { EmulatorState } from './state.js';
+import { stsBinding } from './sts/binding.js';
+
+export interface RunningServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(state: EmulatorState, host: string, port: number): Promise<RunningServer> {
+  const lifetime = new AbortController();
+  const sockets = new Set<Socket>();
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        send(res, json(413, { message: error.message }, { connection: 'close' }));
+        return;
+      }
+      throw error;
+    }
+    const request = toEmulatorRequest(req, body);
+    if (request.path.startsWith(ADMIN_PREFIX)) {
+      send(res, handleAdmin(state, request));
+      return;
+    }
+    const binding = request.path === '/' ? stsBinding : securityHubBinding;
+    send(res, await dispatch(binding, state, request, lifetime.signal));
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      // Only reachable when stop() aborted a delayed request or the client went away mid-body.
+      res.destroy();
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    async stop() {
+      lifetime.abort();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * Everything the emulator knows, in memory, plus the programmatic admin surface tests and the local
+ * stack's seeding use. The HTTP handlers read and change the same objects.
+ */
+import { ACCOUNT_ID_PATTERN, parseProductArn } from './arn.js';
+import { CallLog } from './call-log.js';
+import { Clock } from './clock.js';
+import { FaultRegistry } from './faults.js';
+import { FindingStore } from './finding-store.js';
+import { HubStore } from './hub-store.js';
+import { CredentialStore } from './identity.js';
+import { TokenBuckets } from './rate-limiter.js';
+import { RoleStore } from './roles.js';
+import type { AccessKeyInput, AccessKeyPair, CallRecord, FaultSpec, Finding, RoleInput } from './types.js';
+
+/**
+ * Security Hub's documented BatchImportFindings quota. Named here rather than imported from
+ * shared/limits.ts on purpose: the emulator stands in for AWS, so a wrong number in the broker must
+ * show up as throttling in tests, not be mirrored by the emulator.
+ */
+const IMPORT_RATE_PER_SECOND = 10;
+const IMPORT_BURST = 30;
+
+function requireAccountId(accountId: string): void {
+  if (!ACCOUNT_ID_PATTERN.test(accountId)) throw new Error(`accountId must be 12 digits, got ${accountId}`);
+}
+
+export class EmulatorState {
+  // The stores below are for the emulator's own handlers; tests and seeding use the methods.
+  readonly clock = new Clock();
+  readonly credentials = new CredentialStore();
+  readonly roles = new RoleStore();
+  readonly hubs = new HubStore();
+  readonly findingStore = new FindingStore();
+  readonly callLog = new CallLog();
+  readonly faults = new FaultRegistry();
+  readonly importBuckets = new TokenBuckets(this.clock, IMPORT_RATE_PER_SECOND, IMPORT_BURST);
+  private readonly accounts = new Set<string>();
+
+  addAccount(accountId: string): void {
+    requireAccountId(accountId);
+    this.accounts.add(accountId);
+  }
+
+  /** Accounts registered explicitly or implied by any other admin call. */
+  accountIds(): string[] {
+    return [...this.accounts];
+  }
+
+  addAccessKey(input: AccessKeyInput): AccessKeyPair {
+    const pair = this.credentials.addAccessKey(input);
+    this.accounts.add(input.accountId);
+    return pair;
+  }
+
+  putRole(input: RoleInput): { roleArn: string } {
+    const role = this.roles.put(input);
+    this.accounts.add(input.accountId);
+    return { roleArn: role.roleArn };
+  }
+
+  deleteRole(accountId: string, roleName: string): void {
+    this.roles.delete(accountId, roleName);
+  }
+
+  enableHub(accountId: string, region: string): void {
+    requireAccountId(accountId);
+    this.accounts.add(accountId);
+    this.hubs.enable(accountId, region, new Date(this.clock.now()));
+  }
+
+  disableHub(accountId: string, region: string): void {
+    this.hubs.disable(accountId, region);
+  }
+
+  /**
+   * Same effect as EnableImportFindingsForProduct called by accountId in region. Seeding may run
+   * before enableHub: a subscription only counts while the account's hub is enabled.
+   */
+  enableProduct(accountId: string, region: string, productArn: string): void {
+    requireAccountId(accountId);
+    const product = parseProductArn(productArn);
+    if (!product) throw new Error(`not a Security Hub product ARN: ${productArn}`);
+    if (product.region !== region) throw new Error(`product ${productArn} is not in region ${region}`);
+    this.accounts.add(accountId);
+    this.hubs.subscribe(accountId, region, productArn);
+  }
+
+  disableProduct(accountId: string, region: string, productArn: string): void {
+    this.hubs.unsubscribe(accountId, region, productArn);
+  }
+
+  callCount(operation: string, accountId?: string): number {
+    return this.callLog.count(operation, accountId);
+  }
+
+  calls(): CallRecord[] {
+    return this.callLog.calls();
+  }
+
+  resetCounters(): void {
+    this.callLog.reset();
+  }
+
+  findings(accountId: string, region: string): Finding[] {
+    return this.findingStore.list(accountId, region);
+  }
+
+  injectFault(fault: FaultSpec): void {
+    this.faults.inject(fault);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  advanceClock(ms: number): void {
+    this.clock.advance(ms);
+  }
+}

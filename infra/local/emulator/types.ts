@@ -1,0 +1,55 @@
+/**
+ * Public shapes of the emulator's admin surface. Other modules (the local stack's seeding, tests,
+ * the benchmark) code against these names, so they change only together with their callers.
+ */
+import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
+
+/** A stored ASFF finding, exactly as it was imported. */
+export type Finding = AwsSecurityFinding;
+
+export type FaultKind = 'throttle' | 'server-error' | 'latency' | 'expired-credentials';
+
+export interface FaultSpec {
+  /** Operation name as AWS spells it ('BatchImportFindings', 'AssumeRole', ...), or '*' for any. */
+  operation: string;
+  /** Calling account (the one the credentials resolve to); omitted = any. */
+  accountId?: string;
+  /** Region of the request's credential scope; omitted = any. */
+  region?: string;
+  kind: FaultKind;
+  /** How many matching requests the fault hits; omitted = until clearFaults(). */
+  times?: number;
+  /** For 'latency': delay before the request proceeds. */
+  latencyMs?: number;
+}
+
+export interface CallRecord {
+  operation: string;
+  /** Account the credentials resolved to; absent when the access key was unknown or missing. */
+  accountId?: string;
+  /** Region of the credential scope ('' when the request carried none). */
+  region: string;
+  /** Emulator clock, epoch milliseconds. */
+  at: number;
+  /** HTTP status the emulator answered with. */
+  status: number;
+}
+
+export interface AccessKeyInput {
+  accountId: string;
+  principalArn: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+}
+
+export interface AccessKeyPair {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export interface RoleInput {
+  accountId: string;
+  roleName: string;
+  /** IAM policy document (Version, Statement). */
+  trustPolicy: object;
+}
