@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { tokenFromAuthorizationHeader, verifyToken } from '#shared/auth/partner-tokens.js';
 import { readConfig, tableName } from '#shared/config.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';

@@ -8,7 +8,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { queueUrl, readConfig, tableName } from '#shared/config.js';
 import { CredentialResolver } from '#shared/credentials/credential-resolver.js';
 import { deliverRecords, type DeliveryReport } from '#shared/delivery/deliver-records.js';
@@ -21,8 +21,8 @@ const config = readConfig(
   z.object({
     TABLE_NAME: tableName,
     DEAD_LETTER_QUEUE_URL: queueUrl('dead-letter queue'),
-    MAX_RECEIVE_COUNT: z.coerce.number({ error: 'required: the delivery queue redrive policy maxReceiveCount' }).int().min(1),
-    ROLE_SESSION_NAME_PREFIX: z.string().regex(/^[\w+=,.@-]{1,32}$/).default('securityhub-broker'),
+    MAX_RECEIVE_COUNT: z.coerce.number({ error: 'required: the delivery queue redrive policy maxReceiveCount' }).check(z.int(), z.minimum(1)),
+    ROLE_SESSION_NAME_PREFIX: z._default(z.string().check(z.regex(/^[\w+=,.@-]{1,32}$/, 'must be 1-32 of [\w+=,.@-]')), 'securityhub-broker'),
   }),
 );
 const sqs = tracer.captureAWSv3Client(new SQSClient({}));

@@ -6,7 +6,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { queueUrl, readConfig, tableName } from '#shared/config.js';
 import { UnauthorizedError } from '#shared/errors.js';
 import { submissionStatus, submitFindings } from '#shared/ingest/submit-findings.js';

@@ -1,7 +1,8 @@
 /**
  * `npm run synth [-- -c key=value ...]`: synthesizes the broker offline into cdk.out (no AWS
  * credentials, no Docker), with cdk-nag as a validation plugin, then prints each function's bundle
- * size. A bundle over ~1 MB almost always means a whole SDK (or another heavy dependency) slipped in.
+ * size. A bundle over ~1.5 MB almost always means a whole SDK (or another heavy dependency) slipped in:
+ * the Security Hub client alone carries ~250 KB of API model, so deliver sits near 1.1 MB by design.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ const EXAMPLE_CONTEXT: Record<string, string> = {
   partnerCompanyId: 'example-company',
   partnerProductId: 'example-product',
 };
-const BUNDLE_WARNING_BYTES = 1024 * 1024;
+const BUNDLE_WARNING_BYTES = 1.5 * 1024 * 1024;
 
 function contextFromArgs(args: readonly string[]): Record<string, string> {
   const context: Record<string, string> = {};
@@ -63,11 +64,11 @@ for (const [logicalId, resource] of Object.entries(template.Resources)) {
   const code = size((file) => !file.endsWith('.map'));
   const map = size((file) => file.endsWith('.map'));
   const name = logicalId.replace(/^Functions/, '').replace(/Function[0-9A-F]{8}$/, '');
-  const warning = code > BUNDLE_WARNING_BYTES ? '   <-- WARNING: over 1 MB, check for a whole-SDK or other heavy import' : '';
+  const warning = code > BUNDLE_WARNING_BYTES ? '   <-- WARNING: over 1.5 MB, check for a whole-SDK or other heavy import' : '';
   oversized ||= code > BUNDLE_WARNING_BYTES;
   console.log(`  ${name.padEnd(12)} ${formatBytes(code).padStart(10)} code ${formatBytes(map).padStart(10)} source map   ${folder}${warning}`);
 }
 if (oversized) {
-  console.warn('\n!!! At least one bundle is over 1 MB. Import only the SDK clients and commands you use. !!!');
+  console.warn('\n!!! At least one bundle is over 1.5 MB. Import only the SDK clients and commands you use. !!!');
   console.warn('    See what is inside: npx esbuild functions/<name>/handler.ts --bundle --platform=node --format=esm --minify --analyze');
 }

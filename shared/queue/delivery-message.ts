@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { MAX_SQS_MESSAGE_BYTES } from '../limits.js';
 
 /**
@@ -9,12 +9,12 @@ import { MAX_SQS_MESSAGE_BYTES } from '../limits.js';
  */
 export const deliveryMessageSchema = z.object({
   v: z.literal(1),
-  submissionId: z.string().min(1),
-  partnerId: z.string().min(1),
-  accountId: z.string().regex(/^\d{12}$/),
-  region: z.string().min(1),
-  productKey: z.string().min(1),
-  findings: z.array(z.record(z.string(), z.unknown())).min(1),
+  submissionId: z.string().check(z.minLength(1)),
+  partnerId: z.string().check(z.minLength(1)),
+  accountId: z.string().check(z.regex(/^\d{12}$/)),
+  region: z.string().check(z.minLength(1)),
+  productKey: z.string().check(z.minLength(1)),
+  findings: z.array(z.record(z.string(), z.unknown())).check(z.minLength(1)),
 });
 
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
