@@ -1,16 +1,15 @@
 /**
  * Validates ASFF findings the way Security Hub does, one finding at a time, before the broker
  * enqueues them. The schema is generated from AWS's own model (see asff-schema.generated.json) and
- * compiled once per container; checks JSON Schema cannot express (size in bytes, CreatedAt <=
- * UpdatedAt, fields partners must not set) follow here.
+ * precompiled by Ajv into asff-validator.generated.js when it is generated, so a cold start loads
+ * code instead of compiling ~850 definitions; checks JSON Schema cannot express (size in bytes,
+ * CreatedAt <= UpdatedAt, fields partners must not set) follow here.
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 import { MAX_FINDING_BYTES } from '../limits.js';
 import { translateAjvErrors, type Issue } from './ajv-issues.js';
-import schema from './asff-schema.generated.json' with { type: 'json' };
+import validateSchema from './asff-validator.generated.js';
 import partitions from './aws-partitions.generated.json' with { type: 'json' };
-import { EITHER_KEYWORD, type PartitionRegions } from './documented-constraints.js';
+import type { PartitionRegions } from './documented-constraints.js';
 import { partnerFieldWarnings } from './partner-fields.js';
 import { compareTimestamps } from './timestamps.js';
 
@@ -36,14 +35,6 @@ export interface FindingVerdict {
 export const ASFF_MODEL_VERSION: string = partitions.botocoreVersion;
 
 const regions: PartitionRegions = partitions.regions;
-
-// `verbose` keeps the failing value and its schema on each error, for messages with limits and values.
-const ajv = new Ajv2020({ allErrors: true, verbose: true, strictTypes: false });
-ajv.addVocabulary([EITHER_KEYWORD]);
-// ajv-formats is CommonJS: its plugin is the module itself at run time and `.default` for the types.
-const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin;
-addFormats(ajv, ['date-time']);
-const validateSchema = ajv.compile(schema);
 
 export function validateFinding(finding: unknown, index: number): FindingVerdict {
   const errors: Issue[] = [];
