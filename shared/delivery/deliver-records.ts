@@ -59,7 +59,8 @@ const MALFORMED_GROUP: DeliveryGroup = { submissionId: 'unknown', partnerId: 'un
 export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDeps): Promise<DeliveryReport> {
   const report: DeliveryReport = { imported: 0, deadLettered: 0, retrying: 0, throttled: 0, failedMessageIds: [] };
   const letters: Array<DeadLetter<number>> = [];
-  const retry = new Map<number, Failure>();
+  /** Records to leave for SQS to retry, with the findings that failed transiently and why. */
+  const retry = new Map<number, { failure: Failure; items: Item[] }>();
   const groups = new Map<string, { registration: Registration; region: string; items: Item[] }>();
   const registrations = new Map<string, Promise<Registration | undefined>>();
 
@@ -91,14 +92,15 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
   await Promise.all([...groups.values()].map((group) => deliverGroup(group, deps, report, letters, retry)));
 
   // A transient failure on the last receive would otherwise be moved to the DLQ by SQS without a reason.
-  for (const [index, failure] of retry) {
+  // Only the findings that failed transiently go: the record's other findings were imported or
+  // already have a dead letter of their own.
+  for (const [index, { failure, items }] of retry) {
     const record = records[index]!;
     if (record.receiveCount < deps.maxReceiveCount) continue;
     retry.delete(index);
-    const message = parseDeliveryMessage(record.body);
     const exhausted: Failure = { kind: 'permanent', code: failure.code,
       message: `Gave up after ${record.receiveCount} deliveries; last error: ${failure.message}. Redrive once the cause has passed.` };
-    for (const finding of message.findings) letters.push({ group: groupOf(message), finding, failure: exhausted, attempts: record.receiveCount, origin: index });
+    for (const item of items) letters.push({ group: groupOf(item.message), finding: item.finding, failure: exhausted, attempts: record.receiveCount, origin: index });
   }
 
   // Findings of a record that is retried anyway need no dead letter now: they come back with it.
@@ -116,7 +118,7 @@ async function deliverGroup(
   deps: DeliverDeps,
   report: DeliveryReport,
   letters: Array<DeadLetter<number>>,
-  retry: Map<number, Failure>,
+  retry: Map<number, { failure: Failure; items: Item[] }>,
 ): Promise<void> {
   const { registration, region, items } = group;
   const context = { accountId: registration.accountId, region, ...(registration.roleArn ? { roleArn: registration.roleArn } : {}) };
@@ -125,7 +127,12 @@ async function deliverGroup(
       for (const item of chunk) letters.push({ group: groupOf(item.message), finding: item.finding, failure, attempts: item.receiveCount, origin: item.record });
     } else {
       if (failure.code === 'Throttled') report.throttled += chunk.length;
-      for (const item of chunk) retry.set(item.record, failure);
+      for (const item of chunk) {
+        const entry = retry.get(item.record) ?? { failure, items: [] };
+        entry.failure = failure;
+        entry.items.push(item);
+        retry.set(item.record, entry);
+      }
     }
   };
   // A failure that concerns the whole destination (role untrusted, hub off, no subscription) is
