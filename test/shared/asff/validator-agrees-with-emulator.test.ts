@@ -124,7 +124,7 @@ const mutatedFinding = fc
     mutations: mutations.map((m) => m.name),
   }));
 
-// ---- known disagreements, found by this test: who is right, and why ----
+// ---- cases found by this test: pinned agreements, and known disagreements with who is right ----
 
 /** Edge cases where the two once disagreed; the emulator now follows the AWS reference, and they must keep agreeing. */
 const PINNED_AGREEMENTS: Array<[string, Finding]> = [
@@ -136,16 +136,41 @@ const PINNED_AGREEMENTS: Array<[string, Finding]> = [
   ['a Title of 256 emoji (256 characters, 512 UTF-16 units)', aFinding({ Title: '😀'.repeat(256) })],
   ['a Resources[0].Id of 513 characters (no documented limit)', aFinding({ Resources: [aResource({ Id: 'x'.repeat(513) })] })],
   ['FindingProviderFields.Severity without Label next to a top-level Severity', aFinding({ FindingProviderFields: { Severity: { Original: 'x' } } })],
+  ['a ProcessedAt that is not a timestamp (the model documents it as one)', aFinding({ ProcessedAt: 'yesterday' })],
+  ['a ThreatIntelIndicators[0].LastObservedAt that is not a timestamp', aThreatFinding({ ThreatIntelIndicators: [{ Type: 'DOMAIN', Value: 'x', LastObservedAt: '2024-05-01' }] })],
+  ['a Vulnerabilities[0].Vendor.VendorCreatedAt that is not a timestamp', aVulnerabilityFinding({ Vulnerabilities: [{ Id: 'CVE-1', Vendor: { Name: 'NVD', VendorCreatedAt: 'soon' } }] })],
+  ['a blank Title (NonEmptyString pattern .*\\S.*)', aFinding({ Title: '   ' })],
+  ['a blank Description (NonEmptyString pattern .*\\S.*)', aFinding({ Description: '\t\n' })],
+  ['an empty ThreatIntelIndicators (documented minimum 1)', aFinding({ ThreatIntelIndicators: [] })],
+  ['an empty RelatedFindings (documented minimum 1)', aFinding({ RelatedFindings: [] })],
+  ['an empty Threats (documented minimum 1)', aFinding({ Threats: [] })],
+  ['an empty Remediation.Recommendation.Text (documented minimum 1)', aFinding({ Remediation: { Recommendation: { Text: '' } } })],
+  ['a Note.UpdatedBy of 513 characters (no documented limit)', aFinding({ Note: { Text: 'n', UpdatedBy: 'u'.repeat(513), UpdatedAt: '2024-05-01T10:00:00Z' } })],
+  ['a Severity.Original of 64 characters (documented maximum)', aFinding({ Severity: { Label: 'LOW', Original: 'x'.repeat(64) } })],
+  ['a Severity.Original of 65 characters (documented maximum 64)', aFinding({ Severity: { Label: 'LOW', Original: 'x'.repeat(65) } })],
+  ['a FindingProviderFields.Severity.Original of 65 characters (documented maximum 64)', aProviderFieldsFinding({ FindingProviderFields: { Types: ['TTPs'], Severity: { Label: 'LOW', Original: 'x'.repeat(65) } } })],
+  ['a Network.Direction outside the NetworkDirection enum (IN, OUT)', aThreatFinding({ Network: { Direction: 'SIDEWAYS' } })],
+  ['a Malware[0].Type outside the MalwareType enum', aThreatFinding({ Malware: [{ Name: 'Mirai', Type: 'worm' }] })],
+  ['a ThreatIntelIndicators[0].Category outside its enum', aThreatFinding({ ThreatIntelIndicators: [{ Type: 'DOMAIN', Category: 'PHISHING' }] })],
+  ['a Vulnerabilities[0].FixAvailable outside its enum', aVulnerabilityFinding({ Vulnerabilities: [{ Id: 'CVE-1', FixAvailable: 'MAYBE' }] })],
+  ['a VerificationState outside its enum', aFinding({ VerificationState: 'LIKELY' })],
+  ['a Resources[0].Partition outside the Partition enum', aFinding({ Resources: [aResource({ Partition: 'aws-iso' })] })],
 ];
 
+/** Each entry: who is right and why. `it.fails` below passes while the two still disagree. */
 const KNOWN_DISAGREEMENTS: Array<[string, Finding]> = [
-  ['a bad ProcessedAt (a documented timestamp): the emulator does not check it', aFinding({ ProcessedAt: 'yesterday' })],
-  ['CreatedAt after UpdatedAt (issue #3 rule): the emulator does not check it', aFinding({ CreatedAt: '2024-05-02T00:00:00Z' })],
-  ['a blank Title (model pattern .*\\S.*): the emulator accepts it', aFinding({ Title: '   ' })],
-  ['an empty ThreatIntelIndicators (documented minimum 1): the emulator accepts it', aFinding({ ThreatIntelIndicators: [] })],
-  ['an empty RelatedFindings (documented minimum 1): the emulator accepts it', aFinding({ RelatedFindings: [] })],
-  ['Severity.Original over 64 characters (documented): the emulator accepts it', aFinding({ Severity: { Label: 'LOW', Original: 'x'.repeat(65) } })],
-  ['an enum outside the emulator’s list (Network.Direction): the emulator accepts it', aThreatFinding({ Network: { Direction: 'SIDEWAYS' } })],
+  [
+    'CreatedAt after UpdatedAt: the validator rejects it (issue #3 rule), the emulator accepts it; neither the model nor the ASFF pages say Security Hub rejects it',
+    aFinding({ CreatedAt: '2024-05-02T00:00:00Z' }),
+  ],
+  [
+    'a leap second (23:59:60Z): the validator accepts it (RFC 3339 date-time), the emulator rejects it (seconds 00-59); the Timestamps page does not say',
+    aFinding({ CreatedAt: '2016-12-31T00:00:00Z', UpdatedAt: '2016-12-31T23:59:60Z' }),
+  ],
+  [
+    'an empty FindingProviderFields.RelatedFindings: the validator rejects it (its overlay cites member docs, but the model documents no limits for this member), the emulator accepts it',
+    aProviderFieldsFinding({ FindingProviderFields: { Types: ['TTPs'], Severity: { Label: 'LOW' }, RelatedFindings: [] } }),
+  ],
 ];
 
 describe.skipIf(!emulatorModule)('the validator agrees with the Security Hub emulator', () => {

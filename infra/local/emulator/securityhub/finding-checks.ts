@@ -3,16 +3,14 @@
  * InvalidInput entry in FailedFindings. Written by hand from the ASFF reference, independent of the
  * broker's own validator (shared/asff), so the two can catch each other's mistakes. Messages follow
  * the style Security Hub's JSON-schema validator uses ("data.Title should NOT be longer than ...").
+ * "The model" below is botocore's Security Hub model (securityhub/2018-10-26/service-2.json), whose
+ * member documentation carries the limits ("Length Constraints", "Array Members").
  */
+import { ENUM_MEMBERS, SEVERITY_LABELS } from './asff-enums.js';
 
 /** Serialized size limit per finding. */
 export const MAX_FINDING_BYTES = 240 * 1024;
 
-const SEVERITY_LABELS = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
-const RECORD_STATES = ['ACTIVE', 'ARCHIVED'];
-const WORKFLOW_STATUSES = ['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED'];
-const WORKFLOW_STATES = ['NEW', 'ASSIGNED', 'IN_PROGRESS', 'DEFERRED', 'RESOLVED'];
-const COMPLIANCE_STATUSES = ['PASSED', 'WARNING', 'FAILED', 'NOT_AVAILABLE'];
 const PRODUCT_ARN = /^arn:aws[\w-]*:securityhub:[a-z0-9-]+:(\d{12})?:product\/[^/\s]+\/[^/\s]+$/;
 const ACCOUNT_ID = /^\d{12}$/;
 /**
@@ -32,6 +30,27 @@ function isTimestamp(value: string): boolean {
     offsetMinutes <= 59 && offsetHours * 60 + offsetMinutes <= 18 * 60
   );
 }
+
+/**
+ * Optional members the model documents as timestamps ("For more information about the validation and
+ * formatting of timestamp fields ..., see Timestamps"); `[]` = each item of a list. CreatedAt,
+ * UpdatedAt and Note.UpdatedAt are checked where they are required. The timestamps inside
+ * Resources[].Details (dozens, one per resource type) are not modelled.
+ */
+const TIMESTAMP_MEMBERS = [
+  'FirstObservedAt', 'LastObservedAt', 'ProcessedAt',
+  'Process.LaunchedAt', 'Process.TerminatedAt',
+  'PatchSummary.OperationStartTime', 'PatchSummary.OperationEndTime',
+  'ThreatIntelIndicators[].LastObservedAt',
+  'Vulnerabilities[].Vendor.VendorCreatedAt', 'Vulnerabilities[].Vendor.VendorUpdatedAt',
+  'Action.AwsApiCallAction.FirstSeen', 'Action.AwsApiCallAction.LastSeen',
+];
+
+/**
+ * The model's NonEmptyString shape (nearly every ASFF string) has the pattern `.*\S.*`; JSON-schema
+ * patterns match anywhere in the value, so it means "has a non-whitespace character".
+ */
+const NON_EMPTY_STRING = /.*\S.*/;
 
 /** Lengths count characters (code points), as AWS's limits do, not UTF-16 units. */
 function characters(value: string): number {
@@ -56,61 +75,91 @@ function isObject(value: unknown): value is Json {
 class Checker {
   readonly problems: string[] = [];
 
+  /** Once per problem: a container reached by two checks reports its wrong type once. */
+  report(problem: string): void {
+    if (!this.problems.includes(problem)) this.problems.push(problem);
+  }
+
   required(object: Json, path: string, key: string): boolean {
     if (object[key] !== undefined) return true;
-    this.problems.push(`${path} should have required property '${key}'`);
+    this.report(`${path} should have required property '${key}'`);
     return false;
   }
 
   string(value: unknown, path: string, limits: { min?: number; max?: number } = {}): value is string {
     if (value === undefined) return false;
     if (typeof value !== 'string') {
-      this.problems.push(`${path} should be string`);
+      this.report(`${path} should be string`);
       return false;
     }
     const length = characters(value);
-    if (limits.min !== undefined && length < limits.min) this.problems.push(`${path} should NOT be shorter than ${limits.min} characters`);
-    if (limits.max !== undefined && length > limits.max) this.problems.push(`${path} should NOT be longer than ${limits.max} characters`);
+    if (limits.min !== undefined && length < limits.min) this.report(`${path} should NOT be shorter than ${limits.min} characters`);
+    if (limits.max !== undefined && length > limits.max) this.report(`${path} should NOT be longer than ${limits.max} characters`);
     return true;
   }
 
-  pattern(value: unknown, path: string, pattern: RegExp): void {
-    if (this.string(value, path) && !pattern.test(value)) this.problems.push(`${path} should match pattern "${pattern.source}"`);
-  }
-
-  dateTime(value: unknown, path: string): void {
-    if (this.string(value, path) && !isTimestamp(value)) {
-      this.problems.push(`${path} should match format "date-time"`);
+  /** A member of the model's NonEmptyString shape, within its documented lengths. */
+  nonEmptyString(value: unknown, path: string, limits: { min?: number; max?: number } = {}): void {
+    if (!this.string(value, path, limits) || NON_EMPTY_STRING.test(value)) return;
+    // An empty value that already fails its minimum length needs no second message.
+    if (value !== '' || limits.min === undefined) {
+      this.report(`${path} should match pattern "${NON_EMPTY_STRING.source}"`);
     }
   }
 
-  oneOf(value: unknown, path: string, allowed: string[]): void {
-    if (value !== undefined && !allowed.includes(value as string)) this.problems.push(`${path} should be equal to one of the allowed values`);
+  pattern(value: unknown, path: string, pattern: RegExp): void {
+    if (this.string(value, path) && !pattern.test(value)) this.report(`${path} should match pattern "${pattern.source}"`);
+  }
+
+  dateTime(value: unknown, path: string): void {
+    if (this.string(value, path) && !isTimestamp(value)) this.report(`${path} should match format "date-time"`);
+  }
+
+  oneOf(value: unknown, path: string, allowed: readonly string[]): void {
+    if (value !== undefined && !allowed.includes(value as string)) this.report(`${path} should be equal to one of the allowed values`);
   }
 
   integer(value: unknown, path: string, min: number, max: number): void {
     if (value === undefined) return;
-    if (typeof value !== 'number' || !Number.isInteger(value)) this.problems.push(`${path} should be integer`);
-    else if (value < min) this.problems.push(`${path} should be >= ${min}`);
-    else if (value > max) this.problems.push(`${path} should be <= ${max}`);
+    if (typeof value !== 'number' || !Number.isInteger(value)) this.report(`${path} should be integer`);
+    else if (value < min) this.report(`${path} should be >= ${min}`);
+    else if (value > max) this.report(`${path} should be <= ${max}`);
   }
 
-  array(value: unknown, path: string, limits: { min?: number; max: number }): unknown[] {
+  array(value: unknown, path: string, limits: { min?: number; max?: number } = {}): unknown[] {
     if (value === undefined) return [];
     if (!Array.isArray(value)) {
-      this.problems.push(`${path} should be array`);
+      this.report(`${path} should be array`);
       return [];
     }
-    if (limits.min !== undefined && value.length < limits.min) this.problems.push(`${path} should NOT have fewer than ${limits.min} items`);
-    if (value.length > limits.max) this.problems.push(`${path} should NOT have more than ${limits.max} items`);
+    if (limits.min !== undefined && value.length < limits.min) this.report(`${path} should NOT have fewer than ${limits.min} items`);
+    if (limits.max !== undefined && value.length > limits.max) this.report(`${path} should NOT have more than ${limits.max} items`);
     return value;
   }
 
   object(value: unknown, path: string): Json | undefined {
     if (value === undefined) return undefined;
     if (isObject(value)) return value;
-    this.problems.push(`${path} should be object`);
+    this.report(`${path} should be object`);
     return undefined;
+  }
+
+  /**
+   * Each value present at `member` ('Malware[].Type': `[]` = each item of a list) with its path,
+   * reporting the containers on the way that are not an object or a list.
+   */
+  valuesAt(node: Json, member: string, path = 'data'): Array<[value: unknown, path: string]> {
+    const [head = '', ...rest] = member.split('.');
+    const key = head.replace(/\[\]$/, '');
+    const childPath = `${path}.${key}`;
+    const found: Array<[unknown, string]> = head.endsWith('[]')
+      ? this.array(node[key], childPath).map((item, i) => [item, `${childPath}[${i}]`])
+      : node[key] === undefined ? [] : [[node[key], childPath]];
+    if (rest.length === 0) return found;
+    return found.flatMap(([value, at]) => {
+      const object = this.object(value, at);
+      return object ? this.valuesAt(object, rest.join('.'), at) : [];
+    });
   }
 }
 
@@ -122,7 +171,8 @@ function checkTypesAndSeverity(check: Checker, types: unknown, severity: unknown
   if (needsLabel && sev.Label === undefined && sev.Normalized === undefined) check.required(sev, `${path}.Severity`, 'Label');
   check.oneOf(sev.Label, `${path}.Severity.Label`, SEVERITY_LABELS);
   check.integer(sev.Normalized, `${path}.Severity.Normalized`, 0, 100);
-  check.string(sev.Original, `${path}.Severity.Original`, { min: 1 });
+  // Severity.Original and FindingProviderSeverity.Original: "Length Constraints: Minimum length of 1. Maximum length of 64." (model)
+  check.nonEmptyString(sev.Original, `${path}.Severity.Original`, { min: 1, max: 64 });
 }
 
 /**
@@ -135,7 +185,7 @@ function checkClassification(check: Checker, finding: Json): void {
   checkTypesAndSeverity(check, finding.Types, finding.Severity, 'data', true);
   if (finding.Types !== undefined && finding.Severity !== undefined) return;
   if (finding.FindingProviderFields === undefined) {
-    check.problems.push("data should have required property 'FindingProviderFields', data should match some schema in anyOf");
+    check.report("data should have required property 'FindingProviderFields', data should match some schema in anyOf");
     return;
   }
   if (provider && finding.Types === undefined) check.required(provider, 'data.FindingProviderFields', 'Types');
@@ -148,35 +198,45 @@ function checkResources(check: Checker, resources: unknown): void {
     const resource = check.object(item, path);
     if (!resource) return;
     // The model documents Type as 1-256 characters and no length limit for Id.
-    if (check.required(resource, path, 'Type')) check.string(resource.Type, `${path}.Type`, { min: 1, max: 256 });
-    if (check.required(resource, path, 'Id')) check.string(resource.Id, `${path}.Id`, { min: 1 });
+    if (check.required(resource, path, 'Type')) check.nonEmptyString(resource.Type, `${path}.Type`, { min: 1, max: 256 });
+    if (check.required(resource, path, 'Id')) check.nonEmptyString(resource.Id, `${path}.Id`, { min: 1 });
+  });
+}
+
+/** Lists whose limits the model documents as "Array Members: Minimum number of 1 item. Maximum number of N items." */
+function checkLists(check: Checker, finding: Json): void {
+  check.array(finding.RelatedFindings, 'data.RelatedFindings', { min: 1, max: 10 }).forEach((item, i) => {
+    const path = `data.RelatedFindings[${i}]`;
+    const related = check.object(item, path);
+    if (related && check.required(related, path, 'ProductArn')) check.nonEmptyString(related.ProductArn, `${path}.ProductArn`, { min: 1 });
+    if (related && check.required(related, path, 'Id')) check.nonEmptyString(related.Id, `${path}.Id`, { min: 1 });
+  });
+  check.array(finding.ThreatIntelIndicators, 'data.ThreatIntelIndicators', { min: 1, max: 5 });
+  check.array(finding.Threats, 'data.Threats', { min: 1, max: 32 });
+  // Malware: "Maximum number of 5 items", no minimum.
+  check.array(finding.Malware, 'data.Malware', { max: 5 }).forEach((item, i) => {
+    const malware = check.object(item, `data.Malware[${i}]`);
+    if (malware && check.required(malware, `data.Malware[${i}]`, 'Name')) check.nonEmptyString(malware.Name, `data.Malware[${i}].Name`, { min: 1, max: 64 });
   });
 }
 
 function checkOptionalSections(check: Checker, finding: Json): void {
-  check.oneOf(finding.RecordState, 'data.RecordState', RECORD_STATES);
-  check.oneOf(finding.WorkflowState, 'data.WorkflowState', WORKFLOW_STATES);
-  check.oneOf(check.object(finding.Workflow, 'data.Workflow')?.Status, 'data.Workflow.Status', WORKFLOW_STATUSES);
-  check.oneOf(check.object(finding.Compliance, 'data.Compliance')?.Status, 'data.Compliance.Status', COMPLIANCE_STATUSES);
+  for (const [member, allowed] of ENUM_MEMBERS) {
+    for (const [value, path] of check.valuesAt(finding, member)) check.oneOf(value, path, allowed);
+  }
+  for (const member of TIMESTAMP_MEMBERS) {
+    for (const [value, path] of check.valuesAt(finding, member)) check.dateTime(value, path);
+  }
   check.integer(finding.Confidence, 'data.Confidence', 0, 100);
   check.integer(finding.Criticality, 'data.Criticality', 0, 100);
-  for (const key of ['FirstObservedAt', 'LastObservedAt'] as const) check.dateTime(finding[key], `data.${key}`);
-  check.array(finding.RelatedFindings, 'data.RelatedFindings', { max: 10 }).forEach((item, i) => {
-    const related = check.object(item, `data.RelatedFindings[${i}]`);
-    if (related && check.required(related, `data.RelatedFindings[${i}]`, 'ProductArn')) check.string(related.ProductArn, `data.RelatedFindings[${i}].ProductArn`, { min: 1 });
-    if (related && check.required(related, `data.RelatedFindings[${i}]`, 'Id')) check.string(related.Id, `data.RelatedFindings[${i}].Id`, { min: 1 });
-  });
-  check.array(finding.Malware, 'data.Malware', { max: 5 }).forEach((item, i) => {
-    const malware = check.object(item, `data.Malware[${i}]`);
-    if (malware && check.required(malware, `data.Malware[${i}]`, 'Name')) check.string(malware.Name, `data.Malware[${i}].Name`, { min: 1, max: 64 });
-  });
-  check.array(finding.ThreatIntelIndicators, 'data.ThreatIntelIndicators', { max: 5 });
+  checkLists(check, finding);
   const recommendation = check.object(check.object(finding.Remediation, 'data.Remediation')?.Recommendation, 'data.Remediation.Recommendation');
-  check.string(recommendation?.Text, 'data.Remediation.Recommendation.Text', { max: 512 });
+  check.nonEmptyString(recommendation?.Text, 'data.Remediation.Recommendation.Text', { min: 1, max: 512 });
   const note = check.object(finding.Note, 'data.Note');
   if (note) {
-    if (check.required(note, 'data.Note', 'Text')) check.string(note.Text, 'data.Note.Text', { min: 1, max: 512 });
-    if (check.required(note, 'data.Note', 'UpdatedBy')) check.string(note.UpdatedBy, 'data.Note.UpdatedBy', { min: 1, max: 512 });
+    // The model documents 1-512 characters for Note.Text and no length for UpdatedBy.
+    if (check.required(note, 'data.Note', 'Text')) check.nonEmptyString(note.Text, 'data.Note.Text', { min: 1, max: 512 });
+    if (check.required(note, 'data.Note', 'UpdatedBy')) check.nonEmptyString(note.UpdatedBy, 'data.Note.UpdatedBy', { min: 1 });
     if (check.required(note, 'data.Note', 'UpdatedAt')) check.dateTime(note.UpdatedAt, 'data.Note.UpdatedAt');
   }
 }
@@ -186,17 +246,18 @@ export function findingProblems(finding: unknown): string[] {
   const check = new Checker();
   if (!isObject(finding)) return ['data should be object'];
   if (check.required(finding, 'data', 'SchemaVersion')) check.oneOf(finding.SchemaVersion, 'data.SchemaVersion', ['2018-10-08']);
-  if (check.required(finding, 'data', 'Id')) check.string(finding.Id, 'data.Id', { min: 1, max: 512 });
+  if (check.required(finding, 'data', 'Id')) check.nonEmptyString(finding.Id, 'data.Id', { min: 1, max: 512 });
   if (check.required(finding, 'data', 'ProductArn')) check.pattern(finding.ProductArn, 'data.ProductArn', PRODUCT_ARN);
-  if (check.required(finding, 'data', 'GeneratorId')) check.string(finding.GeneratorId, 'data.GeneratorId', { min: 1, max: 512 });
+  if (check.required(finding, 'data', 'GeneratorId')) check.nonEmptyString(finding.GeneratorId, 'data.GeneratorId', { min: 1, max: 512 });
   if (check.required(finding, 'data', 'AwsAccountId')) check.pattern(finding.AwsAccountId, 'data.AwsAccountId', ACCOUNT_ID);
   if (check.required(finding, 'data', 'CreatedAt')) check.dateTime(finding.CreatedAt, 'data.CreatedAt');
   if (check.required(finding, 'data', 'UpdatedAt')) check.dateTime(finding.UpdatedAt, 'data.UpdatedAt');
-  if (check.required(finding, 'data', 'Title')) check.string(finding.Title, 'data.Title', { min: 1, max: 256 });
-  if (check.required(finding, 'data', 'Description')) check.string(finding.Description, 'data.Description', { min: 1, max: 1024 });
+  // Title and Description are NonEmptyString in the model: a blank one fails its pattern.
+  if (check.required(finding, 'data', 'Title')) check.nonEmptyString(finding.Title, 'data.Title', { min: 1, max: 256 });
+  if (check.required(finding, 'data', 'Description')) check.nonEmptyString(finding.Description, 'data.Description', { min: 1, max: 1024 });
   if (check.required(finding, 'data', 'Resources')) checkResources(check, finding.Resources);
   checkClassification(check, finding);
   checkOptionalSections(check, finding);
-  if (Buffer.byteLength(JSON.stringify(finding)) > MAX_FINDING_BYTES) check.problems.push(`Finding size exceeds the maximum of ${MAX_FINDING_BYTES / 1024} KB`);
+  if (Buffer.byteLength(JSON.stringify(finding)) > MAX_FINDING_BYTES) check.report(`Finding size exceeds the maximum of ${MAX_FINDING_BYTES / 1024} KB`);
   return check.problems;
 }

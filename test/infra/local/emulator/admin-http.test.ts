@@ -1,16 +1,8 @@
-import { BatchImportFindingsCommand, DescribeHubCommand, type SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CUSTOMER, REGION, type Seeded, assumeCustomerRole, failure, finding, securityHubClient, startSeeded } from './fixtures.js';
+import { BatchImportFindingsCommand, DescribeHubCommand } from '@aws-sdk/client-securityhub';
+import { describe, expect, it } from 'vitest';
+import { CUSTOMER, REGION, failure, finding, useSeededHub } from './fixtures.js';
 
-let seeded: Seeded;
-let hub: SecurityHubClient;
-beforeEach(async () => {
-  seeded = await startSeeded();
-  hub = securityHubClient(seeded.emulator, await assumeCustomerRole(seeded));
-});
-afterEach(async () => {
-  await seeded.emulator.stop();
-});
+const seeded = useSeededHub();
 
 async function admin(method: string, path: string, body?: object): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${seeded.emulator.url}/_emulator/${path}`, {
@@ -23,7 +15,7 @@ async function admin(method: string, path: string, body?: object): Promise<{ sta
 
 describe('admin API over HTTP (/_emulator/)', () => {
   it('reads counters and the call log, and resets them', async () => {
-    await hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }));
+    await seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }));
     expect((await admin('GET', `counts?operation=BatchImportFindings&accountId=${CUSTOMER}`)).json).toEqual({ operation: 'BatchImportFindings', accountId: CUSTOMER, count: 1 });
     expect((await admin('GET', 'counts?operation=AssumeRole')).json.count).toBe(1);
     const { calls } = (await admin('GET', 'calls')).json as { calls: Array<{ operation: string }> };
@@ -34,13 +26,13 @@ describe('admin API over HTTP (/_emulator/)', () => {
 
   it('injects and clears faults', async () => {
     expect((await admin('POST', 'faults', { operation: 'DescribeHub', kind: 'server-error' })).status).toBe(200);
-    expect((await failure(hub.send(new DescribeHubCommand({})))).name).toBe('InternalException');
+    expect((await failure(seeded.hub.send(new DescribeHubCommand({})))).name).toBe('InternalException');
     await admin('DELETE', 'faults');
-    await expect(hub.send(new DescribeHubCommand({}))).resolves.toBeDefined();
+    await expect(seeded.hub.send(new DescribeHubCommand({}))).resolves.toBeDefined();
   });
 
   it('returns stored findings of an account and Region', async () => {
-    await hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }));
+    await seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }));
     const { json } = await admin('GET', `findings?accountId=${CUSTOMER}&region=${REGION}`);
     expect(json.findings).toEqual([finding()]);
   });
@@ -52,7 +44,7 @@ describe('admin API over HTTP (/_emulator/)', () => {
       .toEqual({ roleArn: 'arn:aws:iam::555555555555:role/r' });
     expect((await admin('POST', 'hubs', { accountId: '555555555555', region: REGION })).status).toBe(200);
     expect((await admin('POST', 'clock/advance', { ms: 3600_000 })).status).toBe(200);
-    expect((await failure(hub.send(new DescribeHubCommand({})))).name).toBe('ExpiredTokenException');
+    expect((await failure(seeded.hub.send(new DescribeHubCommand({})))).name).toBe('ExpiredTokenException');
   });
 
   it('answers bad admin input with 400 and unknown routes with 404', async () => {

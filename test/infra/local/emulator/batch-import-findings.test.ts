@@ -1,69 +1,59 @@
-import { BatchImportFindingsCommand, GetFindingsCommand, type SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  CUSTOMER, OTHER, PARTNER, PRODUCT_ARN, REGION, type Seeded, assumeCustomerRole, failure, finding, securityHubClient, startSeeded,
-} from './fixtures.js';
+import { BatchImportFindingsCommand, GetFindingsCommand } from '@aws-sdk/client-securityhub';
+import { describe, expect, it } from 'vitest';
+import { CUSTOMER, OTHER, PARTNER, PRODUCT_ARN, REGION, failure, finding, securityHubClient, useSeededHub } from './fixtures.js';
 
-let seeded: Seeded;
-let hub: SecurityHubClient;
-beforeEach(async () => {
-  seeded = await startSeeded();
-  hub = securityHubClient(seeded.emulator, await assumeCustomerRole(seeded));
-});
-afterEach(async () => {
-  await seeded.emulator.stop();
-});
+const seeded = useSeededHub();
 
 describe('BatchImportFindings', () => {
   it('imports a valid finding that GetFindings then returns', async () => {
-    const reply = await hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }));
+    const reply = await seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }));
     expect(reply).toMatchObject({ SuccessCount: 1, FailedCount: 0, FailedFindings: [] });
-    const { Findings } = await hub.send(new GetFindingsCommand({ Filters: { Id: [{ Value: 'finding-1', Comparison: 'EQUALS' }] } }));
+    const { Findings } = await seeded.hub.send(new GetFindingsCommand({ Filters: { Id: [{ Value: 'finding-1', Comparison: 'EQUALS' }] } }));
     expect(Findings).toHaveLength(1);
     expect(Findings![0]).toMatchObject({ Id: 'finding-1', Title: 'Outdated OpenSSL', Region: REGION, RecordState: 'ACTIVE' });
     expect(seeded.emulator.state.findings(CUSTOMER, REGION)).toEqual([finding()]);
   });
 
   it('replaces a finding only when the update carries a later UpdatedAt', async () => {
-    await hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }));
-    const stale = await hub.send(new BatchImportFindingsCommand({ Findings: [finding({ Title: 'stale', UpdatedAt: '2024-12-31T00:00:00Z' })] }));
-    const same = await hub.send(new BatchImportFindingsCommand({ Findings: [finding({ Title: 'same time' })] }));
+    await seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }));
+    const stale = await seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding({ Title: 'stale', UpdatedAt: '2024-12-31T00:00:00Z' })] }));
+    const same = await seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding({ Title: 'same time' })] }));
     expect(stale.SuccessCount).toBe(1);
     expect(same.SuccessCount).toBe(1);
     expect(seeded.emulator.state.findings(CUSTOMER, REGION).map((f) => f.Title)).toEqual(['Outdated OpenSSL']);
-    await hub.send(new BatchImportFindingsCommand({ Findings: [finding({ Title: 'fixed', UpdatedAt: '2025-01-02T00:00:00+01:00' })] }));
+    await seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding({ Title: 'fixed', UpdatedAt: '2025-01-02T00:00:00+01:00' })] }));
     expect(seeded.emulator.state.findings(CUSTOMER, REGION).map((f) => f.Title)).toEqual(['fixed']);
   });
 
   it('refuses more than 100 findings with InvalidInputException for the whole call', async () => {
     const findings = Array.from({ length: 101 }, (_, i) => finding({ Id: `f-${i}` }));
-    expect(await failure(hub.send(new BatchImportFindingsCommand({ Findings: findings })))).toMatchObject({ name: 'InvalidInputException', status: 400 });
+    expect(await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: findings })))).toMatchObject({ name: 'InvalidInputException', status: 400 });
     expect(seeded.emulator.state.findings(CUSTOMER, REGION)).toEqual([]);
   });
 
   it('refuses a request body over 6 MB with InvalidInputException', async () => {
     const big = 'x'.repeat(200 * 1024);
     const findings = Array.from({ length: 31 }, (_, i) => finding({ Id: `f-${i}`, ProductFields: { blob: big } }));
-    expect(await failure(hub.send(new BatchImportFindingsCommand({ Findings: findings })))).toMatchObject({ name: 'InvalidInputException', status: 400 });
+    expect(await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: findings })))).toMatchObject({ name: 'InvalidInputException', status: 400 });
   });
 
   it('answers AccessDeniedException, naming the product and account, when the account has no subscription to the product', async () => {
     seeded.emulator.state.disableProduct(CUSTOMER, REGION, PRODUCT_ARN);
-    const error = await failure(hub.send(new BatchImportFindingsCommand({ Findings: [finding()] })));
+    const error = await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] })));
     expect(error).toMatchObject({ name: 'AccessDeniedException', status: 403 });
     expect(error.message).toContain(PRODUCT_ARN);
     expect(error.message).toContain(CUSTOMER);
   });
 
   it('fails the whole call when one finding targets another account', async () => {
-    const error = await failure(hub.send(new BatchImportFindingsCommand({ Findings: [finding(), finding({ Id: 'x', AwsAccountId: OTHER })] })));
+    const error = await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding(), finding({ Id: 'x', AwsAccountId: OTHER })] })));
     expect(error.name).toBe('AccessDeniedException');
     expect(seeded.emulator.state.findings(CUSTOMER, REGION)).toEqual([]);
   });
 
   it("answers InvalidAccessException (HTTP 401) when Security Hub is not enabled in the caller's account and Region", async () => {
     seeded.emulator.state.disableHub(CUSTOMER, REGION);
-    expect(await failure(hub.send(new BatchImportFindingsCommand({ Findings: [finding()] })))).toMatchObject({ name: 'InvalidAccessException', status: 401 });
+    expect(await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] })))).toMatchObject({ name: 'InvalidAccessException', status: 401 });
   });
 
   it("accepts the partner's own account importing into a subscribed customer (partner-account mode)", async () => {
@@ -85,7 +75,7 @@ describe('BatchImportFindings', () => {
 
   it('accepts an account importing under its own default product without a subscription', async () => {
     const defaultProduct = `arn:aws:securityhub:${REGION}:${CUSTOMER}:product/${CUSTOMER}/default`;
-    const reply = await hub.send(new BatchImportFindingsCommand({ Findings: [finding({ ProductArn: defaultProduct })] }));
+    const reply = await seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding({ ProductArn: defaultProduct })] }));
     expect(reply.SuccessCount).toBe(1);
   });
 
@@ -93,13 +83,13 @@ describe('BatchImportFindings', () => {
     const westProduct = PRODUCT_ARN.replace(REGION, 'us-west-2');
     seeded.emulator.state.enableHub(CUSTOMER, 'us-west-2');
     seeded.emulator.state.enableProduct(CUSTOMER, 'us-west-2', westProduct);
-    const reply = await hub.send(new BatchImportFindingsCommand({ Findings: [finding(), finding({ Id: 'west', ProductArn: westProduct })] }));
+    const reply = await seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding(), finding({ Id: 'west', ProductArn: westProduct })] }));
     expect(reply).toMatchObject({ SuccessCount: 1, FailedCount: 1 });
     expect(reply.FailedFindings![0]).toMatchObject({ Id: 'west', ErrorCode: 'InvalidInput' });
   });
 
   it('answers 200 with an InvalidInput entry per finding that breaks an ASFF rule', async () => {
-    const reply = await hub.send(new BatchImportFindingsCommand({
+    const reply = await seeded.hub.send(new BatchImportFindingsCommand({
       Findings: [
         finding(),
         finding({ Id: 'long-title', Title: 't'.repeat(257) }),

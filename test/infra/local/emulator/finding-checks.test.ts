@@ -92,6 +92,74 @@ describe("the emulator's ASFF checks (Security Hub's per-finding InvalidInput)",
     expect(problemsOf({ Note: { Text: 'n', UpdatedBy: 'me', UpdatedAt: '2025-01-01T00:00:00Z' } })).toEqual([]);
   });
 
+  it('checks the other members the model documents as timestamps, top-level and nested', () => {
+    expect(problemsOf({ ProcessedAt: 'yesterday' })).toEqual(['data.ProcessedAt should match format "date-time"']);
+    expect(problemsOf({ FirstObservedAt: '2025-01-01', LastObservedAt: '2025-01-01T00:00:00' })).toEqual([
+      'data.FirstObservedAt should match format "date-time"',
+      'data.LastObservedAt should match format "date-time"',
+    ]);
+    expect(problemsOf({
+      Process: { LaunchedAt: '2025-01-01T00:00:00Z', TerminatedAt: 'later' },
+      ThreatIntelIndicators: [{ Type: 'DOMAIN', LastObservedAt: '2025-01-01T00:00:00Z' }, { Type: 'URL', LastObservedAt: '1735689600' }],
+      Vulnerabilities: [{ Id: 'CVE-1', Vendor: { Name: 'NVD', VendorCreatedAt: '2025-01-01T00:00:00Z', VendorUpdatedAt: '2025-01-01 00:00:00Z' } }],
+      PatchSummary: { Id: 'p', OperationStartTime: '2025-01-01T00:00:00+01:00', OperationEndTime: 'never' },
+      Action: { ActionType: 'AWS_API_CALL', AwsApiCallAction: { FirstSeen: '2025-02-30T00:00:00Z', LastSeen: '2025-01-01T00:00:00Z' } },
+    })).toEqual([
+      'data.Process.TerminatedAt should match format "date-time"',
+      'data.PatchSummary.OperationEndTime should match format "date-time"',
+      'data.ThreatIntelIndicators[1].LastObservedAt should match format "date-time"',
+      'data.Vulnerabilities[0].Vendor.VendorUpdatedAt should match format "date-time"',
+      'data.Action.AwsApiCallAction.FirstSeen should match format "date-time"',
+    ]);
+  });
+
+  it('refuses blank strings where the model says NonEmptyString (pattern .*\\S.*)', () => {
+    const blank = (path: string) => `${path} should match pattern ".*\\S.*"`;
+    expect(problemsOf({ Title: '   ' })).toEqual([blank('data.Title')]);
+    expect(problemsOf({ Description: '\n\t' })).toEqual([blank('data.Description')]);
+    expect(problemsOf({ GeneratorId: '\u00a0' })).toEqual([blank('data.GeneratorId')]);
+    expect(problemsOf({ Resources: [{ Type: ' ', Id: 'r' }] })).toEqual([blank('data.Resources[0].Type')]);
+    expect(problemsOf({ Title: '  padded  ', Description: 'two\nlines' })).toEqual([]);
+    expect(problemsOf({ Title: '' })).toEqual(['data.Title should NOT be shorter than 1 characters']);
+  });
+
+  it('requires at least one item in RelatedFindings, ThreatIntelIndicators and Threats when present', () => {
+    expect(problemsOf({ RelatedFindings: [] })).toEqual(['data.RelatedFindings should NOT have fewer than 1 items']);
+    expect(problemsOf({ ThreatIntelIndicators: [] })).toEqual(['data.ThreatIntelIndicators should NOT have fewer than 1 items']);
+    expect(problemsOf({ Threats: [] })).toEqual(['data.Threats should NOT have fewer than 1 items']);
+    expect(problemsOf({ Threats: Array(33).fill({ Name: 't' }) })).toEqual(['data.Threats should NOT have more than 32 items']);
+    expect(problemsOf({ Malware: [] })).toEqual([]);
+  });
+
+  it('caps Severity.Original at 64 characters, at the top level and in FindingProviderFields', () => {
+    expect(problemsOf({ Severity: { Label: 'LOW', Original: 'o'.repeat(64) } })).toEqual([]);
+    expect(problemsOf({ Severity: { Label: 'LOW', Original: 'o'.repeat(65) } })).toEqual(['data.Severity.Original should NOT be longer than 64 characters']);
+    expect(problemsOf({ FindingProviderFields: { Severity: { Label: 'LOW', Original: 'o'.repeat(65) } } }))
+      .toEqual(['data.FindingProviderFields.Severity.Original should NOT be longer than 64 characters']);
+  });
+
+  it('checks the documented enums of Network, Malware, ThreatIntelIndicators, Vulnerabilities, Resources and VerificationState', () => {
+    const notAllowed = (path: string) => `${path} should be equal to one of the allowed values`;
+    expect(problemsOf({ Network: { Direction: 'SIDEWAYS' } })).toEqual([notAllowed('data.Network.Direction')]);
+    expect(problemsOf({ Malware: [{ Name: 'm', Type: 'WORM', State: 'GONE' }] })).toEqual([notAllowed('data.Malware[0].State')]);
+    expect(problemsOf({ ThreatIntelIndicators: [{ Type: 'domain', Category: 'BACKDOOR' }] })).toEqual([notAllowed('data.ThreatIntelIndicators[0].Type')]);
+    expect(problemsOf({ Vulnerabilities: [{ Id: 'CVE-1', FixAvailable: 'PARTIAL', ExploitAvailable: 'PARTIAL' }] }))
+      .toEqual([notAllowed('data.Vulnerabilities[0].ExploitAvailable')]);
+    expect(problemsOf({ Resources: [{ Type: 'Other', Id: 'r', Partition: 'aws-iso' }] })).toEqual([notAllowed('data.Resources[0].Partition')]);
+    expect(problemsOf({ VerificationState: 'TRUE_POSITIVE', Network: { Direction: 'IN' } })).toEqual([]);
+    expect(problemsOf({ VerificationState: 'MAYBE' })).toEqual([notAllowed('data.VerificationState')]);
+  });
+
+  it('reports a container of the wrong type once, however many checks reach into it', () => {
+    expect(problemsOf({ Network: 'OUT' })).toEqual(['data.Network should be object']);
+    expect(problemsOf({ ThreatIntelIndicators: { Type: 'DOMAIN' } })).toEqual(['data.ThreatIntelIndicators should be array']);
+  });
+
+  it('requires Remediation text to be non-empty and sets no length on Note.UpdatedBy (none documented)', () => {
+    expect(problemsOf({ Remediation: { Recommendation: { Text: '' } } })).toEqual(['data.Remediation.Recommendation.Text should NOT be shorter than 1 characters']);
+    expect(problemsOf({ Note: { Text: 'n', UpdatedBy: 'u'.repeat(600), UpdatedAt: '2025-01-01T00:00:00Z' } })).toEqual([]);
+  });
+
   it('refuses a finding over 240 KB serialized', () => {
     expect(problemsOf({ ProductFields: { blob: 'x'.repeat(240 * 1024) } })).toEqual(['Finding size exceeds the maximum of 240 KB']);
   });

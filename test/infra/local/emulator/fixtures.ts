@@ -5,6 +5,7 @@
  */
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { afterEach, beforeEach } from 'vitest';
 import type { Emulator } from '#infra/local/emulator/index.js';
 import { startEmulator } from '#infra/local/emulator/index.js';
 import type { Finding } from '#infra/local/emulator/types.js';
@@ -67,6 +68,29 @@ export async function assumeCustomerRole(seeded: Seeded): Promise<Credentials> {
   const sts = stsClient(seeded.emulator, seeded.brokerKey);
   const { Credentials: c } = await sts.send(new AssumeRoleCommand({ RoleArn: seeded.roleArn, RoleSessionName: 'broker-deliver', ExternalId: EXTERNAL_ID }));
   return { accessKeyId: c!.AccessKeyId!, secretAccessKey: c!.SecretAccessKey!, sessionToken: c!.SessionToken! };
+}
+
+export interface SeededHub extends Seeded {
+  /** Security Hub client on a session of the customer's role, as the broker delivers. */
+  hub: SecurityHubClient;
+}
+
+/**
+ * For the calling test file: before each test, a fresh seeded emulator and a Security Hub client on
+ * the customer's role; after it, both closed. The returned object is refilled before every test,
+ * so read its members inside tests and hooks, not while the file is being collected.
+ */
+export function useSeededHub(): SeededHub {
+  const current = {} as SeededHub;
+  beforeEach(async () => {
+    const seeded = await startSeeded();
+    Object.assign(current, seeded, { hub: securityHubClient(seeded.emulator, await assumeCustomerRole(seeded)) });
+  });
+  afterEach(async () => {
+    current.hub.destroy();
+    await current.emulator.stop();
+  });
+  return current;
 }
 
 export function finding(overrides: Record<string, unknown> = {}): Finding {

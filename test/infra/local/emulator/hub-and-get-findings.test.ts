@@ -1,23 +1,15 @@
 import {
   BatchImportFindingsCommand, DescribeHubCommand, DisableImportFindingsForProductCommand, EnableImportFindingsForProductCommand,
-  EnableSecurityHubCommand, GetFindingsCommand, ListEnabledProductsForImportCommand, type SecurityHubClient,
+  EnableSecurityHubCommand, GetFindingsCommand, ListEnabledProductsForImportCommand,
 } from '@aws-sdk/client-securityhub';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CUSTOMER, PRODUCT_ARN, REGION, type Seeded, assumeCustomerRole, failure, finding, securityHubClient, startSeeded } from './fixtures.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { CUSTOMER, PRODUCT_ARN, REGION, assumeCustomerRole, failure, finding, securityHubClient, useSeededHub } from './fixtures.js';
 
-let seeded: Seeded;
-let hub: SecurityHubClient;
-beforeEach(async () => {
-  seeded = await startSeeded();
-  hub = securityHubClient(seeded.emulator, await assumeCustomerRole(seeded));
-});
-afterEach(async () => {
-  await seeded.emulator.stop();
-});
+const seeded = useSeededHub();
 
 describe('hub and product subscriptions', () => {
   it('describes the enabled hub of the caller in the Region', async () => {
-    const reply = await hub.send(new DescribeHubCommand({}));
+    const reply = await seeded.hub.send(new DescribeHubCommand({}));
     expect(reply.HubArn).toBe(`arn:aws:securityhub:${REGION}:${CUSTOMER}:hub/default`);
     expect(Date.parse(reply.SubscribedAt!)).not.toBeNaN();
   });
@@ -32,37 +24,37 @@ describe('hub and product subscriptions', () => {
 
   it('lists, adds and removes product subscriptions, paginated', async () => {
     const second = `arn:aws:securityhub:${REGION}:444444444444:product/other/tool`;
-    const { ProductSubscriptionArn } = await hub.send(new EnableImportFindingsForProductCommand({ ProductArn: second }));
+    const { ProductSubscriptionArn } = await seeded.hub.send(new EnableImportFindingsForProductCommand({ ProductArn: second }));
     expect(ProductSubscriptionArn).toBe(`arn:aws:securityhub:${REGION}:${CUSTOMER}:product-subscription/other/tool`);
-    expect(await failure(hub.send(new EnableImportFindingsForProductCommand({ ProductArn: second })))).toMatchObject({ name: 'ResourceConflictException' });
-    const first = await hub.send(new ListEnabledProductsForImportCommand({ MaxResults: 1 }));
-    const rest = await hub.send(new ListEnabledProductsForImportCommand({ MaxResults: 1, NextToken: first.NextToken }));
+    expect(await failure(seeded.hub.send(new EnableImportFindingsForProductCommand({ ProductArn: second })))).toMatchObject({ name: 'ResourceConflictException' });
+    const first = await seeded.hub.send(new ListEnabledProductsForImportCommand({ MaxResults: 1 }));
+    const rest = await seeded.hub.send(new ListEnabledProductsForImportCommand({ MaxResults: 1, NextToken: first.NextToken }));
     expect([...first.ProductSubscriptions!, ...rest.ProductSubscriptions!]).toEqual([
       `arn:aws:securityhub:${REGION}:${CUSTOMER}:product-subscription/acme/scanner`,
       ProductSubscriptionArn,
     ]);
     expect(rest.NextToken).toBeUndefined();
-    await hub.send(new DisableImportFindingsForProductCommand({ ProductSubscriptionArn }));
-    expect((await hub.send(new ListEnabledProductsForImportCommand({}))).ProductSubscriptions).toHaveLength(1);
-    expect(await failure(hub.send(new DisableImportFindingsForProductCommand({ ProductSubscriptionArn })))).toMatchObject({ name: 'ResourceNotFoundException', status: 404 });
+    await seeded.hub.send(new DisableImportFindingsForProductCommand({ ProductSubscriptionArn }));
+    expect((await seeded.hub.send(new ListEnabledProductsForImportCommand({}))).ProductSubscriptions).toHaveLength(1);
+    expect(await failure(seeded.hub.send(new DisableImportFindingsForProductCommand({ ProductSubscriptionArn })))).toMatchObject({ name: 'ResourceNotFoundException', status: 404 });
   });
 
   it('makes a product importable once the customer subscribes through the API', async () => {
     seeded.emulator.state.disableProduct(CUSTOMER, REGION, PRODUCT_ARN);
-    expect((await failure(hub.send(new BatchImportFindingsCommand({ Findings: [finding()] })))).name).toBe('AccessDeniedException');
-    await hub.send(new EnableImportFindingsForProductCommand({ ProductArn: PRODUCT_ARN }));
-    await expect(hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }))).resolves.toMatchObject({ SuccessCount: 1 });
+    expect((await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] })))).name).toBe('AccessDeniedException');
+    await seeded.hub.send(new EnableImportFindingsForProductCommand({ ProductArn: PRODUCT_ARN }));
+    await expect(seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }))).resolves.toMatchObject({ SuccessCount: 1 });
   });
 });
 
 describe('GetFindings', () => {
   beforeEach(async () => {
     const findings = Array.from({ length: 5 }, (_, i) => finding({ Id: `scan/${i}`, GeneratorId: i < 3 ? 'rule-a' : 'rule-b' }));
-    await hub.send(new BatchImportFindingsCommand({ Findings: [...findings, finding({ Id: 'other/1' })] }));
+    await seeded.hub.send(new BatchImportFindingsCommand({ Findings: [...findings, finding({ Id: 'other/1' })] }));
   });
 
   it('filters with EQUALS and PREFIX (same field OR, different fields AND)', async () => {
-    const ids = async (Filters: object) => (await hub.send(new GetFindingsCommand({ Filters }))).Findings!.map((f) => f.Id);
+    const ids = async (Filters: object) => (await seeded.hub.send(new GetFindingsCommand({ Filters }))).Findings!.map((f) => f.Id);
     expect(await ids({ Id: [{ Value: 'scan/', Comparison: 'PREFIX' }], GeneratorId: [{ Value: 'rule-b', Comparison: 'EQUALS' }] })).toEqual(['scan/3', 'scan/4']);
     expect(await ids({ Id: [{ Value: 'scan/0', Comparison: 'EQUALS' }, { Value: 'other/', Comparison: 'PREFIX' }] })).toEqual(['scan/0', 'other/1']);
     expect(await ids({ AwsAccountId: [{ Value: CUSTOMER, Comparison: 'EQUALS' }], ProductArn: [{ Value: PRODUCT_ARN, Comparison: 'EQUALS' }] })).toHaveLength(6);
@@ -73,7 +65,7 @@ describe('GetFindings', () => {
     const seen: string[] = [];
     let NextToken: string | undefined;
     do {
-      const page = await hub.send(new GetFindingsCommand({ MaxResults: 4, NextToken }));
+      const page = await seeded.hub.send(new GetFindingsCommand({ MaxResults: 4, NextToken }));
       seen.push(...page.Findings!.map((f) => f.Id!));
       NextToken = page.NextToken;
     } while (NextToken);
@@ -81,7 +73,7 @@ describe('GetFindings', () => {
   });
 
   it('refuses filters it does not model, and a bad NextToken, with InvalidInputException', async () => {
-    expect(await failure(hub.send(new GetFindingsCommand({ Filters: { Confidence: [{ Gte: 10 }] } })))).toMatchObject({ name: 'InvalidInputException', status: 400 });
-    expect(await failure(hub.send(new GetFindingsCommand({ NextToken: 'garbage' })))).toMatchObject({ name: 'InvalidInputException' });
+    expect(await failure(seeded.hub.send(new GetFindingsCommand({ Filters: { Confidence: [{ Gte: 10 }] } })))).toMatchObject({ name: 'InvalidInputException', status: 400 });
+    expect(await failure(seeded.hub.send(new GetFindingsCommand({ NextToken: 'garbage' })))).toMatchObject({ name: 'InvalidInputException' });
   });
 });

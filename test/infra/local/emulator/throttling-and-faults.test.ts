@@ -1,22 +1,14 @@
-import { BatchImportFindingsCommand, DescribeHubCommand, type SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { BatchImportFindingsCommand, DescribeHubCommand } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  CUSTOMER, EXTERNAL_ID, PARTNER, REGION, type Seeded, assumeCustomerRole, failure, finding, securityHubClient, startSeeded, stsClient,
+  CUSTOMER, EXTERNAL_ID, PARTNER, REGION, assumeCustomerRole, failure, finding, securityHubClient, stsClient, useSeededHub,
 } from './fixtures.js';
 
-let seeded: Seeded;
-let hub: SecurityHubClient;
-beforeEach(async () => {
-  seeded = await startSeeded();
-  hub = securityHubClient(seeded.emulator, await assumeCustomerRole(seeded));
-});
-afterEach(async () => {
-  await seeded.emulator.stop();
-});
+const seeded = useSeededHub();
 
 async function importStatuses(count: number): Promise<Array<number | undefined>> {
-  const send = () => hub.send(new BatchImportFindingsCommand({ Findings: [finding()] })).then(
+  const send = () => seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] })).then(
     (reply) => reply.$metadata.httpStatusCode,
     (error: { name: string; $metadata?: { httpStatusCode?: number } }) => (error.name === 'TooManyRequestsException' ? error.$metadata?.httpStatusCode : -1),
   );
@@ -33,7 +25,7 @@ describe('BatchImportFindings throttling (10 requests/s, burst 30, per account+R
 
   it('refills the bucket as the clock advances', async () => {
     await importStatuses(35);
-    expect(await failure(hub.send(new BatchImportFindingsCommand({ Findings: [finding()] })))).toMatchObject({ name: 'TooManyRequestsException' });
+    expect(await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] })))).toMatchObject({ name: 'TooManyRequestsException' });
     seeded.emulator.state.advanceClock(1000);
     expect((await importStatuses(10)).every((s) => s === 200)).toBe(true);
   });
@@ -52,8 +44,8 @@ describe('call counters', () => {
   it('counts each operation per calling account, errors included', async () => {
     const { state } = seeded.emulator;
     state.resetCounters();
-    await hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }));
-    await failure(hub.send(new BatchImportFindingsCommand({ Findings: Array(101).fill(finding()) })));
+    await seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }));
+    await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: Array(101).fill(finding()) })));
     await failure(stsClient(seeded.emulator, seeded.brokerKey).send(new AssumeRoleCommand({ RoleArn: seeded.roleArn, RoleSessionName: 'x1' })));
     expect(state.callCount('BatchImportFindings', CUSTOMER)).toBe(2);
     expect(state.callCount('BatchImportFindings', PARTNER)).toBe(0);
@@ -73,7 +65,7 @@ describe('call counters', () => {
 describe('fault injection', () => {
   it("'throttle' answers TooManyRequestsException for the given number of calls", async () => {
     seeded.emulator.state.injectFault({ operation: 'BatchImportFindings', accountId: CUSTOMER, kind: 'throttle', times: 2 });
-    const send = () => hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }));
+    const send = () => seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }));
     expect(await failure(send())).toMatchObject({ name: 'TooManyRequestsException', status: 429 });
     expect(await failure(send())).toMatchObject({ name: 'TooManyRequestsException', status: 429 });
     await expect(send()).resolves.toMatchObject({ SuccessCount: 1 });
@@ -81,30 +73,30 @@ describe('fault injection', () => {
 
   it("'server-error' answers InternalException (500) until cleared, and only for the chosen operation", async () => {
     seeded.emulator.state.injectFault({ operation: 'BatchImportFindings', kind: 'server-error' });
-    expect(await failure(hub.send(new BatchImportFindingsCommand({ Findings: [finding()] })))).toMatchObject({ name: 'InternalException', status: 500 });
-    await expect(hub.send(new DescribeHubCommand({}))).resolves.toBeDefined();
+    expect(await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] })))).toMatchObject({ name: 'InternalException', status: 500 });
+    await expect(seeded.hub.send(new DescribeHubCommand({}))).resolves.toBeDefined();
     seeded.emulator.state.clearFaults();
-    await expect(hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }))).resolves.toMatchObject({ SuccessCount: 1 });
+    await expect(seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }))).resolves.toMatchObject({ SuccessCount: 1 });
   });
 
   it("'latency' delays the answer, then proceeds", async () => {
     seeded.emulator.state.injectFault({ operation: 'DescribeHub', kind: 'latency', latencyMs: 150, times: 1 });
     const started = performance.now();
-    await hub.send(new DescribeHubCommand({}));
+    await seeded.hub.send(new DescribeHubCommand({}));
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
   });
 
   it("'expired-credentials' answers ExpiredTokenException / ExpiredToken with valid credentials", async () => {
     const { state } = seeded.emulator;
     state.injectFault({ operation: '*', kind: 'expired-credentials', times: 2 });
-    expect(await failure(hub.send(new DescribeHubCommand({})))).toMatchObject({ name: 'ExpiredTokenException', status: 403 });
+    expect(await failure(seeded.hub.send(new DescribeHubCommand({})))).toMatchObject({ name: 'ExpiredTokenException', status: 403 });
     const sts = stsClient(seeded.emulator, seeded.brokerKey);
     expect(await failure(sts.send(new AssumeRoleCommand({ RoleArn: seeded.roleArn, RoleSessionName: 'x1', ExternalId: EXTERNAL_ID })))).toMatchObject({ name: 'ExpiredToken' });
-    await expect(hub.send(new DescribeHubCommand({}))).resolves.toBeDefined();
+    await expect(seeded.hub.send(new DescribeHubCommand({}))).resolves.toBeDefined();
   });
 
   it('scopes a fault to the Region it names', async () => {
     seeded.emulator.state.injectFault({ operation: 'DescribeHub', region: 'eu-west-1', kind: 'server-error' });
-    await expect(hub.send(new DescribeHubCommand({}))).resolves.toBeDefined();
+    await expect(seeded.hub.send(new DescribeHubCommand({}))).resolves.toBeDefined();
   });
 });
