@@ -4,6 +4,7 @@ import { classifyAwsError, type Failure } from '../diagnostics/failure-catalog.j
 import { parseDeliveryMessage, type DeliveryGroup, type DeliveryMessage, type Finding } from '../queue/delivery-message.js';
 import type { Registration } from '../registry/model.js';
 import type { Registry } from '../registry/registry.js';
+import { RegistrationLookup } from '../registry/registration-lookup.js';
 import { chunkForImport } from './chunk-findings.js';
 import { sendDeadLetters, type DeadLetter } from './dead-letter.js';
 import { importChunk } from './import-chunk.js';
@@ -62,7 +63,9 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
   /** Records to leave for SQS to retry, with the findings that failed transiently and why. */
   const retry = new Map<number, { failure: Failure; items: Item[] }>();
   const groups = new Map<string, { registration: Registration; region: string; items: Item[] }>();
-  const registrations = new Map<string, Promise<Registration | undefined>>();
+  const registrations = new RegistrationLookup(deps.registry);
+  /** Findings per record, counted at parse time (a malformed record counts as one). */
+  const findingCounts = records.map(() => 1);
 
   await Promise.all(records.map(async (record, index) => {
     let message: DeliveryMessage;
@@ -73,9 +76,8 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
       letters.push({ group: MALFORMED_GROUP, finding: { raw: record.body }, failure, attempts: record.receiveCount, origin: index });
       return;
     }
-    const key = `${message.accountId}|${message.productKey}`;
-    if (!registrations.has(key)) registrations.set(key, deps.registry.getRegistration(message.accountId, message.productKey));
-    const registration = await registrations.get(key)!;
+    findingCounts[index] = message.findings.length;
+    const registration = await registrations.get(message.accountId, message.productKey);
     const problem = registrationProblem(registration, message);
     if (problem || !registration) {
       for (const finding of message.findings) {
@@ -109,7 +111,7 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
   report.deadLettered = toSend.filter((letter) => !unsent.has(letter.origin)).length;
   const failedRecords = new Set<number>([...retry.keys(), ...unsent]);
   report.failedMessageIds = [...failedRecords].map((index) => records[index]!.messageId);
-  report.retrying = [...failedRecords].reduce((sum, index) => sum + findingCount(records[index]!), 0);
+  report.retrying = [...failedRecords].reduce((sum, index) => sum + findingCounts[index]!, 0);
   return report;
 }
 
@@ -177,12 +179,4 @@ async function deliverGroup(
 function groupOf(message: DeliveryMessage): DeliveryGroup {
   const { v: _v, findings: _findings, ...group } = message;
   return group;
-}
-
-function findingCount(record: DeliveryRecord): number {
-  try {
-    return parseDeliveryMessage(record.body).findings.length;
-  } catch {
-    return 1;
-  }
 }

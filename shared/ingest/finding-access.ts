@@ -1,6 +1,7 @@
 import type { FindingIssue } from '../asff/validate.js';
 import { parseProductArn } from '../product/product-arn.js';
-import type { Partner, Registration } from '../registry/model.js';
+import type { Partner } from '../registry/model.js';
+import { RegistrationLookup } from '../registry/registration-lookup.js';
 import type { Registry } from '../registry/registry.js';
 
 /** Where an accepted finding goes: one customer account, Region and product. */
@@ -18,12 +19,14 @@ export type AccessVerdict = { ok: true; destination: Destination } | { ok: false
  * product and the ProductArn's Region. Registrations are looked up once per request.
  */
 export class FindingAccessCheck {
-  private readonly registrations = new Map<string, Promise<Registration | undefined>>();
+  private readonly registrations: RegistrationLookup;
 
   constructor(
     private readonly partner: Partner,
-    private readonly registry: Registry,
-  ) {}
+    registry: Registry,
+  ) {
+    this.registrations = new RegistrationLookup(registry);
+  }
 
   async check(finding: { ProductArn: string; AwsAccountId: string }, index: number): Promise<AccessVerdict> {
     const product = parseProductArn(finding.ProductArn);
@@ -32,7 +35,7 @@ export class FindingAccessCheck {
         `ProductArn ${finding.ProductArn} is not one of your products (${this.partner.productArns.join(', ') || 'none registered'}). Use your own product ARN for the finding's Region.`);
     }
     const accountId = finding.AwsAccountId;
-    const registration = await this.registration(accountId, product.productKey);
+    const registration = await this.registrations.get(accountId, product.productKey);
     if (!registration || registration.partnerId !== this.partner.partnerId || registration.status === 'OFFBOARDED') {
       return this.deny(index, 'AwsAccountId', 'customerNotRegistered',
         `Account ${accountId} has no registration for product ${product.productKey}. The customer must register through the onboarding API first.`);
@@ -46,16 +49,6 @@ export class FindingAccessCheck {
         `Account ${accountId} receives findings in ${registration.regions.join(', ')}, not ${product.region}. Use the ProductArn of a registered Region, or ask the customer to add ${product.region}.`);
     }
     return { ok: true, destination: { accountId, region: product.region, productKey: product.productKey } };
-  }
-
-  private registration(accountId: string, productKey: string): Promise<Registration | undefined> {
-    const key = `${accountId}|${productKey}`;
-    let pending = this.registrations.get(key);
-    if (!pending) {
-      pending = this.registry.getRegistration(accountId, productKey);
-      this.registrations.set(key, pending);
-    }
-    return pending;
   }
 
   private deny(index: number, field: string, rule: string, message: string): AccessVerdict {
