@@ -2,7 +2,7 @@ import { issueToken, verifyToken } from '#shared/auth/partner-tokens.js';
 import { productArn } from '#shared/product/product-arn.js';
 import { generateExternalId } from '#shared/registry/external-id.js';
 import type { Registry } from '#shared/registry/registry.js';
-import type { EmulatorState } from './emulator/index.js';
+import type { EmulatorState } from '#emulator/index.js';
 
 export const DEMO = {
   partnerId: 'demo-partner',

@@ -5,7 +5,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { startApiFront, type ApiFront, type AuthorizerHandler, type ProxyHandler } from './api-front.js';
 import { ensureTable, startDynamo } from './dynamo.js';
-import { startEmulator, type Emulator } from './emulator/index.js';
+import { startEmulator, type Emulator } from '#emulator/index.js';
 import { startQueues } from './queues.js';
 import { SqsPoller, type SqsHandler } from './sqs-poller.js';
 

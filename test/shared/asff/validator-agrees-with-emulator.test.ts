@@ -27,15 +27,15 @@ import {
   withPath,
 } from './finding-factory.js';
 
-type EmulatorModule = typeof import('../../../infra/local/emulator/index.js');
+type EmulatorModule = typeof import('../../../emulator/index.js');
 type Emulator = Awaited<ReturnType<EmulatorModule['startEmulator']>>;
 
 const REGION = 'us-east-1';
-const emulatorEntry = join(import.meta.dirname, '../../../infra/local/emulator/index.ts');
+const emulatorEntry = join(import.meta.dirname, '../../../emulator/index.ts');
 const emulatorModule: EmulatorModule | undefined = existsSync(emulatorEntry)
-  ? await import('../../../infra/local/emulator/index.js').catch(() => undefined)
+  ? await import('../../../emulator/index.js').catch(() => undefined)
   : undefined;
-if (!emulatorModule) console.warn('NOTICE validator-agrees-with-emulator.test.ts: skipped, infra/local/emulator/index.ts is missing or does not load.');
+if (!emulatorModule) console.warn('NOTICE validator-agrees-with-emulator.test.ts: skipped, emulator/index.ts is missing or does not load.');
 
 let emulator: Emulator;
 let client: SecurityHubClient;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findingProblems } from '#infra/local/emulator/securityhub/finding-checks.js';
+import { findingProblems } from '#emulator/securityhub/finding-checks.js';
 import { finding } from './fixtures.js';
 
 function problemsOf(overrides: Record<string, unknown>): string[] {

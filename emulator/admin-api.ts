@@ -72,7 +72,7 @@ function readInput(request: EmulatorRequest): Params {
 export function handleAdmin(state: EmulatorState, request: EmulatorRequest): HttpReply {
   const name = request.path.slice(ADMIN_PREFIX.length).replace(/\/+$/, '');
   const handler = ROUTES[`${request.method} ${name}`];
-  if (!handler) return json(404, { error: `no admin route ${request.method} ${request.path}; see infra/local/emulator/admin-api.ts` });
+  if (!handler) return json(404, { error: `no admin route ${request.method} ${request.path}; see emulator/admin-api.ts` });
   try {
     return json(200, handler(state, readInput(request)) ?? { ok: true });
   } catch (error) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAllowed, parseTrustPolicy, type TrustCaller } from '#infra/local/emulator/trust-policy.js';
+import { isAllowed, parseTrustPolicy, type TrustCaller } from '#emulator/trust-policy.js';
 
 const broker: TrustCaller = {
   accountId: '111111111111',

@@ -6,9 +6,9 @@
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterEach, beforeEach } from 'vitest';
-import type { Emulator } from '#infra/local/emulator/index.js';
-import { startEmulator } from '#infra/local/emulator/index.js';
-import type { Finding } from '#infra/local/emulator/types.js';
+import type { Emulator } from '#emulator/index.js';
+import { startEmulator } from '#emulator/index.js';
+import type { Finding } from '#emulator/types.js';
 
 export const PARTNER = '111111111111';
 export const CUSTOMER = '222222222222';

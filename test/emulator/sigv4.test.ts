@@ -1,7 +1,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
-import { parseAuthorization, signatureProblem, type SignedRequest } from '#infra/local/emulator/sigv4.js';
+import { parseAuthorization, signatureProblem, type SignedRequest } from '#emulator/sigv4.js';
 
 const credentials = { accessKeyId: 'AKIATESTTESTTEST0000', secretAccessKey: 'secret/with+chars' };
 
