@@ -1,7 +1,9 @@
 /**
  * The programmatic admin surface over HTTP, for processes that cannot hold the EmulatorState object
  * (the benchmark script, the local stack's CLI). JSON in and out; not AWS-signed, which is why the
- * server binds to 127.0.0.1 by default.
+ * server binds to 127.0.0.1 by default. Emulator-only: no AWS counterpart, so its answers (404 for an
+ * unknown route, 400 for bad input, 200 otherwise) follow no AWS document (Assumption: plain HTTP
+ * conventions).
  */
 import type { EmulatorRequest, HttpReply } from './http-io.js';
 import { json, queryParams } from './http-io.js';

@@ -1,10 +1,12 @@
 /**
  * Which operations were called, by whom and with what answer. Counts are kept apart from the
  * detailed log so a long benchmark cannot make counting cost memory; the log keeps the latest
- * MAX_LOG entries.
+ * MAX_LOG entries. Emulator-only bookkeeping (AWS's nearest counterpart is CloudTrail, which is not
+ * modelled).
  */
 import type { CallRecord } from './types.js';
 
+/** Assumption (emulator-only): a memory bound for benchmarks; past it the older half is dropped. */
 const MAX_LOG = 100_000;
 
 export class CallLog {

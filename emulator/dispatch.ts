@@ -56,7 +56,7 @@ async function answer(
   const fault = state.faults.take({ operation, accountId: caller.accountId, region });
   if (fault.latencyMs > 0) await sleep(fault.latencyMs, undefined, { signal });
   if (fault.answer === 'expired-credentials') throw binding.errors.expiredToken();
-  if (fault.answer === 'throttle') throw binding.errors.throttled();
+  if (fault.answer === 'throttle') throw binding.errors.throttled(fault.errorCode);
   if (fault.answer === 'server-error') throw binding.errors.internal('injected server error');
   return binding.invoke(operation, { state, caller, region, request, requestId });
 }

@@ -1,7 +1,8 @@
 /**
  * An error answer in AWS's vocabulary. Each service renders it in its own wire format
  * (STS: awsQuery XML; Security Hub: restJson1 with x-amzn-ErrorType), so the code carries no
- * protocol detail.
+ * protocol detail. Protocols per botocore sts/2011-06-15/service-2.json and
+ * securityhub/2018-10-26/service-2.json, metadata.protocol ("query", "rest-json").
  */
 export class AwsServiceError extends Error {
   readonly code: string;
@@ -14,7 +15,12 @@ export class AwsServiceError extends Error {
     this.status = status;
   }
 
-  /** STS's <Type>: 5xx are the service's fault, everything else the caller's. */
+  /**
+   * STS's <Error><Type>: Sender or Receiver (awsQuery error serialization,
+   * https://smithy.io/2.0/aws/protocols/aws-query-protocol.html). Assumption: 5xx is Receiver,
+   * everything else Sender; every 4xx error in botocore sts/2011-06-15/service-2.json carries
+   * "senderFault": true (e.g. MalformedPolicyDocumentException), and no 5xx error is modelled.
+   */
   get faultType(): 'Sender' | 'Receiver' {
     return this.status >= 500 ? 'Receiver' : 'Sender';
   }

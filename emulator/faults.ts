@@ -2,9 +2,10 @@
  * Faults injected by tests and benchmarks. A fault matches on operation (or '*'), and optionally on
  * the calling account and Region; a fault with `times` disarms itself after that many hits.
  */
-import type { FaultKind, FaultSpec } from './types.js';
+import type { FaultKind, FaultSpec, SecurityHubThrottlingCode } from './types.js';
 
 const KINDS: ReadonlySet<FaultKind> = new Set(['throttle', 'server-error', 'latency', 'expired-credentials']);
+const THROTTLING_CODES: ReadonlySet<SecurityHubThrottlingCode> = new Set(['TooManyRequestsException', 'LimitExceededException', 'ThrottlingException']);
 
 export interface FaultTarget {
   operation: string;
@@ -15,6 +16,8 @@ export interface FaultTarget {
 export interface FaultEffect {
   latencyMs: number;
   answer?: Exclude<FaultKind, 'latency'>;
+  /** The answering fault's errorCode, if it named one. */
+  errorCode?: SecurityHubThrottlingCode;
 }
 
 export class FaultRegistry {
@@ -25,6 +28,9 @@ export class FaultRegistry {
     if (typeof fault.operation !== 'string' || fault.operation === '') throw new Error('a fault needs an operation (or "*")');
     if (fault.kind === 'latency' && !(typeof fault.latencyMs === 'number' && fault.latencyMs >= 0)) {
       throw new Error('a latency fault needs latencyMs >= 0');
+    }
+    if (fault.errorCode !== undefined && (fault.kind !== 'throttle' || !THROTTLING_CODES.has(fault.errorCode))) {
+      throw new Error(`errorCode is for throttle faults, one of ${[...THROTTLING_CODES].join(', ')}`);
     }
     if (fault.times !== undefined && !(Number.isInteger(fault.times) && fault.times > 0)) {
       throw new Error('times must be a positive integer');
@@ -53,6 +59,7 @@ export class FaultRegistry {
     this.faults = this.faults.filter((f) => f.remaining > 0);
     const effect: FaultEffect = { latencyMs: delays.reduce((sum, f) => sum + (f.latencyMs ?? 0), 0) };
     if (answer) effect.answer = answer.kind as Exclude<FaultKind, 'latency'>;
+    if (answer?.errorCode !== undefined) effect.errorCode = answer.errorCode;
     return effect;
   }
 }

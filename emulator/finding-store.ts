@@ -1,36 +1,95 @@
 /**
  * Imported findings per (AwsAccountId, Region), keyed as Security Hub keys them: ProductArn + Id.
- * A finding with the same key replaces the stored one only when its UpdatedAt is later; an older
- * or equal UpdatedAt is dropped (and still reported as a success, as AWS does).
+ * A finding with the same key updates the held one only when its UpdatedAt is later; an older or
+ * equal UpdatedAt is dropped (and still reported as a success, as AWS does): "If UpdatedAt on the
+ * update matches or occurs before UpdatedAt on the existing finding, then the update is ignored"
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/finding-update-batchimportfindings.html#batchimportfindings-create-or-update).
+ *
+ * Each entry keeps three things apart:
+ * - `imported`: the last accepted BatchImportFindings payload, exactly as sent. `list()` returns
+ *   these: the admin view ("findings as imported") that tests of the broker assert on.
+ * - `held`: the finding as Security Hub holds it, after the FindingProviderFields rules and any
+ *   BatchUpdateFindings (securityhub/finding-provider-fields.ts). `held()` returns these, for GetFindings.
+ * - `setByBatchUpdate`: which of Confidence, Criticality, RelatedFindings, Severity, Types a
+ *   BatchUpdateFindings request has set ("already updated by BatchUpdateFindings" in the user guide).
+ *   Bookkeeping only: never part of a returned finding.
  */
+import type { ProviderAttribute } from './securityhub/finding-provider-fields.js';
+import { createFinding, updateFinding } from './securityhub/finding-provider-fields.js';
 import type { Finding } from './types.js';
 
 export type StoreOutcome = 'created' | 'updated' | 'ignored';
 
-export class FindingStore {
-  private readonly byScope = new Map<string, Map<string, Finding>>();
+interface Entry {
+  imported: Finding;
+  held: Finding;
+  setByBatchUpdate: Set<ProviderAttribute>;
+}
 
-  put(region: string, finding: Finding): StoreOutcome {
-    const scopeKey = `${finding.AwsAccountId}|${region}`;
+export interface FindingIdentifier {
+  ProductArn: string;
+  Id: string;
+}
+
+function entryKey(productArn: string | undefined, id: string | undefined): string {
+  return `${productArn}\n${id}`;
+}
+
+export class FindingStore {
+  private readonly byScope = new Map<string, Map<string, Entry>>();
+
+  private scope(accountId: string | undefined, region: string): Map<string, Entry> {
+    const scopeKey = `${accountId}|${region}`;
     let scope = this.byScope.get(scopeKey);
     if (!scope) {
       scope = new Map();
       this.byScope.set(scopeKey, scope);
     }
-    const key = `${finding.ProductArn}\n${finding.Id}`;
+    return scope;
+  }
+
+  /** A finding BatchImportFindings accepted, stored in its AwsAccountId and the request's Region. */
+  put(region: string, finding: Finding): StoreOutcome {
+    const scope = this.scope(finding.AwsAccountId, region);
+    const key = entryKey(finding.ProductArn, finding.Id);
     const existing = scope.get(key);
     // Stored copies are detached from the caller's object so later mutation cannot rewrite history.
-    const copy = structuredClone(finding);
+    const imported = structuredClone(finding);
     if (!existing) {
-      scope.set(key, copy);
+      scope.set(key, { imported, held: createFinding(imported), setByBatchUpdate: new Set() });
       return 'created';
     }
-    if (Date.parse(String(finding.UpdatedAt)) <= Date.parse(String(existing.UpdatedAt))) return 'ignored';
-    scope.set(key, copy);
+    // BatchUpdateFindings leaves UpdatedAt alone, so the held one is the provider's last UpdatedAt.
+    if (Date.parse(String(finding.UpdatedAt)) <= Date.parse(String(existing.held.UpdatedAt))) return 'ignored';
+    existing.imported = imported;
+    existing.held = updateFinding(existing.held, imported, existing.setByBatchUpdate);
     return 'updated';
   }
 
+  /** The findings as imported (the last accepted payload of each), for the admin surface. */
   list(accountId: string, region: string): Finding[] {
-    return [...(this.byScope.get(`${accountId}|${region}`)?.values() ?? [])].map((f) => structuredClone(f));
+    return [...(this.byScope.get(`${accountId}|${region}`)?.values() ?? [])].map((entry) => structuredClone(entry.imported));
+  }
+
+  /** The findings as Security Hub holds them: what GetFindings answers with, before its service fill-ins. */
+  held(accountId: string, region: string): Finding[] {
+    return [...(this.byScope.get(`${accountId}|${region}`)?.values() ?? [])].map((entry) => structuredClone(entry.held));
+  }
+
+  /** One held finding, or undefined when the account has none with this identifier in the Region. */
+  find(accountId: string, region: string, identifier: FindingIdentifier): Finding | undefined {
+    const entry = this.byScope.get(`${accountId}|${region}`)?.get(entryKey(identifier.ProductArn, identifier.Id));
+    return entry ? structuredClone(entry.held) : undefined;
+  }
+
+  /**
+   * Replaces a held finding with the result of a BatchUpdateFindings request and records which
+   * provider attributes that request set. The imported payload is untouched.
+   */
+  applyBatchUpdate(accountId: string, region: string, updated: Finding, attributes: readonly ProviderAttribute[]): void {
+    const entry = this.byScope.get(`${accountId}|${region}`)?.get(entryKey(updated.ProductArn, updated.Id));
+    if (!entry) throw new Error(`no finding ${updated.Id} of ${updated.ProductArn} in ${accountId} ${region}`);
+    entry.held = structuredClone(updated);
+    for (const attribute of attributes) entry.setByBatchUpdate.add(attribute);
   }
 }

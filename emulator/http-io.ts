@@ -10,7 +10,12 @@ export interface HttpReply {
   body: string;
 }
 
-/** Far above Security Hub's 6 MB request cap, so oversized imports still get AWS's own answer. */
+/**
+ * Far above Security Hub's 6 MB per batch (https://docs.aws.amazon.com/securityhub/latest/userguide/finding-update-batchimportfindings.html),
+ * so oversized imports still get the operation's own answer. Assumption (emulator-only): 16 MiB is a
+ * memory guard; past it the server answers a bare 413 and closes, which AWS's front end may well do
+ * differently (its behaviour for huge bodies is undocumented).
+ */
 export const MAX_READ_BYTES = 16 * 1024 * 1024;
 
 export class BodyTooLargeError extends Error {}
@@ -49,7 +54,12 @@ export function json(status: number, value: unknown, headers: Record<string, str
   return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(value) };
 }
 
-/** Query parameters of a request, decoded ('+' stays '+', as AWS clients percent-encode spaces). */
+/**
+ * Query parameters of a request, decoded ('+' stays '+': SigV4 clients percent-encode reserved
+ * characters, "including the space character",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html#create-canonical-request).
+ * Assumption: a repeated name keeps its last value; a malformed escape is kept as sent.
+ */
 export function queryParams(query: string): Map<string, string> {
   const params = new Map<string, string>();
   for (const pair of query.split('&')) {

@@ -1,8 +1,15 @@
 /**
- * Security Hub's per-account, per-Region state: whether the hub is enabled, and which products the
- * account has subscribed to (EnableImportFindingsForProduct). Subscriptions survive disabling the
- * hub, as AWS keeps configuration for a while after DisableSecurityHub, but only count while the
- * hub is enabled.
+ * Security Hub's per-account, per-Region state (operations act "only in the current Amazon Web Services
+ * Region", botocore securityhub/2018-10-26/service-2.json, DisableSecurityHub): whether the hub is
+ * enabled, and which products the account has subscribed to (EnableImportFindingsForProduct).
+ * Subscriptions survive disabling the hub, as AWS keeps "configuration settings" for 90 days after
+ * DisableSecurityHub (same model documentation;
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-disable.html), but only count
+ * while the hub is enabled: "Security Hub can only accept finding updates for accounts that have
+ * Security Hub enabled. The finding provider also must be enabled"
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/finding-update-batchimportfindings.html).
+ * Assumption: nothing is deleted after 90 days (the emulator clock is not watched), and stored
+ * findings likewise survive a disable.
  */
 import { hubArn, parseProductArn, productSubscriptionArn } from './arn.js';
 
@@ -13,7 +20,10 @@ export interface Hub {
 
 interface RegionState {
   hub?: Hub;
-  /** subscription ARN -> product ARN, in subscription order (ListEnabledProductsForImport's order). */
+  /**
+   * subscription ARN -> product ARN, in subscription order. Assumption: ListEnabledProductsForImport
+   * lists in that order; the model documents no order.
+   */
   subscriptions: Map<string, string>;
 }
 
@@ -30,6 +40,11 @@ export class HubStore {
     return state;
   }
 
+  /**
+   * SubscribedAt: "The date and time when Security Hub CSPM was enabled in the account" (model,
+   * DescribeHubResponse). Assumption: enabling an enabled hub keeps the first time; the admin path
+   * is idempotent, while EnableSecurityHub itself answers a conflict (securityhub/hub-operations.ts).
+   */
   enable(accountId: string, region: string, at: Date): Hub {
     const state = this.state(accountId, region);
     state.hub ??= { hubArn: hubArn(region, accountId), subscribedAt: at.toISOString() };

@@ -1,7 +1,9 @@
 /**
  * Who a request's access key belongs to: long-term keys registered by the admin API, and session
  * credentials issued by AssumeRole. The caller's account and principal always come from here,
- * never from anything the request claims.
+ * never from anything the request claims. Not modelled: identity-based policies of the caller (every
+ * caller may call every action in its own account; see trust-policy.ts), access key deactivation or
+ * deletion, GetSessionToken and federation.
  */
 import { ACCOUNT_ID_PATTERN, assumedRoleArn, parseRoleArn, principalAccount, roleArn } from './arn.js';
 import * as ids from './ids.js';
@@ -9,12 +11,30 @@ import type { AccessKeyInput, AccessKeyPair } from './types.js';
 
 export interface Caller {
   accountId: string;
-  /** aws:PrincipalArn: the role ARN for role sessions, otherwise the registered principal. */
+  /**
+   * aws:PrincipalArn: "For IAM roles, the request context returns the ARN of the role, not the ARN of
+   * the user that assumed the role" (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn);
+   * otherwise the registered principal.
+   */
   principalArn: string;
-  /** What GetCallerIdentity reports and what AccessDenied messages name. */
+  /**
+   * What GetCallerIdentity reports ("The Amazon Web Services ARN associated with the calling entity",
+   * botocore sts/2011-06-15/service-2.json, GetCallerIdentityResponse.Arn) and what AccessDenied
+   * messages name (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
+   */
   arn: string;
+  /**
+   * aws:userid: the user's unique id, or `role-id:role-session-name` for a role session
+   * (GetCallerIdentityResponse.UserId, which points to the principal table of
+   * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html#principaltable).
+   */
   userId: string;
-  /** Assuming a role from a role (session or role key) is role chaining, capped at one hour. */
+  /**
+   * Assuming a role with a role's credentials is role chaining, capped at one hour
+   * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining).
+   * Assumption: a long-term key registered with a role ARN stands for role credentials (such as a
+   * Lambda function's execution role) and chains too; the EC2 instance-profile exception is not modelled.
+   */
   isRole: boolean;
 }
 
@@ -43,6 +63,12 @@ export interface IssuedSession extends AccessKeyPair {
 export class CredentialStore {
   private readonly credentials = new Map<string, Credential>();
 
+  /**
+   * Emulator-only (IAM's CreateAccessKey is not modelled): registers a key for any principal ARN;
+   * throws a plain Error on bad admin input. Assumption: a key registered with a role ARN reports the
+   * role ARN itself from GetCallerIdentity (a real role session would report an assumed-role ARN) and
+   * a fresh AROA user id without a session name.
+   */
   addAccessKey(input: AccessKeyInput): AccessKeyPair {
     if (!ACCOUNT_ID_PATTERN.test(input.accountId)) throw new Error(`accountId must be 12 digits, got ${input.accountId}`);
     if (principalAccount(input.principalArn) !== input.accountId) {
@@ -71,6 +97,9 @@ export class CredentialStore {
     const secret = ids.secretAccessKey();
     const sessionToken = ids.sessionToken();
     const arn = assumedRoleArn(input.accountId, input.roleName, input.sessionName);
+    // "A unique identifier that contains the role ID and the role session name" (botocore
+    // sts/2011-06-15/service-2.json, AssumedRoleUser.AssumedRoleId); `role-id:caller-specified-role-name`
+    // in the principal table (reference_policies_variables.html#principaltable).
     const assumedRoleId = `${input.roleId}:${input.sessionName}`;
     this.credentials.set(accessKeyId, {
       secretAccessKey: secret,

@@ -12,7 +12,7 @@ export type { AccessKeyInput, AccessKeyPair, CallRecord, FaultKind, FaultSpec, F
 export interface EmulatorOptions {
   /** 0 or undefined = a random free port. */
   port?: number;
-  /** Default 127.0.0.1: the admin routes are unauthenticated, so keep them off other interfaces. */
+  /** Default 127.0.0.1: the admin routes are unauthenticated, so keep them off other interfaces (emulator-only). */
   host?: string;
 }
 

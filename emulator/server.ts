@@ -1,7 +1,10 @@
 /**
- * The HTTP server: admin routes under /_emulator/, STS at "/" (the only path STS uses), Security Hub
- * on every other path. stop() ends open keep-alive sockets and pending injected latencies, so tests
- * can start and stop many emulators quickly.
+ * The HTTP server: admin routes under /_emulator/, STS at "/" (the only path STS uses: every STS
+ * operation has requestUri "/", botocore sts/2011-06-15/service-2.json), Security Hub on every other
+ * path (none of its operations uses "/", botocore securityhub/2018-10-26/service-2.json). stop() ends
+ * open keep-alive sockets and pending injected latencies, so tests can start and stop many emulators
+ * quickly. Assumption: AWS tells the services apart by host name (sts.<region>.amazonaws.com,
+ * securityhub.<region>.amazonaws.com); one emulator endpoint serves both, so the path decides.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';

@@ -3,11 +3,16 @@ import type { AwsServiceError } from './errors.js';
 import type { EmulatorRequest, HttpReply } from './http-io.js';
 import type { Caller } from './identity.js';
 import type { EmulatorState } from './state.js';
+import type { SecurityHubThrottlingCode } from './types.js';
 
 export interface OperationContext {
   state: EmulatorState;
   caller: Caller;
-  /** Region of the credential scope: the Region the request was sent to. */
+  /**
+   * Region of the credential scope. AWS requires it to name the Region the request was sent to
+   * ("Credential should be scoped to a valid Region", https://docs.aws.amazon.com/IAM/latest/UserGuide/signature-v4-troubleshooting.html);
+   * Assumption: with one endpoint for every Region, the scope is the only Region there is.
+   */
   region: string;
   request: EmulatorRequest;
   requestId: string;
@@ -20,7 +25,8 @@ export interface ServiceErrors {
   unknownAccessKey(): AwsServiceError;
   badSignature(message: string): AwsServiceError;
   expiredToken(): AwsServiceError;
-  throttled(): AwsServiceError;
+  /** `errorCode` picks one of the service's throttling codes, for services that have several. */
+  throttled(errorCode?: SecurityHubThrottlingCode): AwsServiceError;
   internal(message: string): AwsServiceError;
 }
 

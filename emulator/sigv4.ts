@@ -6,6 +6,15 @@
  * arrived (method, raw path, raw query, the signed headers, the body's hash) and compare. Both
  * clients this emulator serves (AWS SDK v3 and botocore) double-encode the path for non-S3
  * services, so the canonical URI here is the received (already encoded) path, encoded once more.
+ *
+ * Sources: the signing steps, https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html;
+ * the path rule "Each path segment must be URI-encoded twice (except for Amazon S3 ...)",
+ * https://docs.aws.amazon.com/general/latest/gr/sigv4-create-canonical-request.html; the error texts,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/signature-v4-troubleshooting.html.
+ * Not modelled (Assumption: the SDK and CLI never need them here): query-string (presigned) signing,
+ * the 'date' header in place of X-Amz-Date (https://docs.aws.amazon.com/IAM/latest/UserGuide/signing-elements.html#date),
+ * request-time skew ("Signature expired" / "Signature not yet current"; it would fight advanceClock),
+ * checking that the scope's Region is a real one, and requiring every x-amz-* header to be signed.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -35,6 +44,7 @@ export type AuthorizationParse =
   | { kind: 'missing' }
   | { kind: 'malformed'; message: string };
 
+/** "For SHA-256, the algorithm is AWS4-HMAC-SHA256" (create-signed-request.html#create-string-to-sign). */
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
@@ -42,6 +52,16 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? value.join(',') : value;
 }
 
+/**
+ * Reads `Authorization: AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/SERVICE/aws4_request,
+ * SignedHeaders=..., Signature=...` (create-signed-request.html#add-signature-to-request).
+ * 'missing' becomes the service's MissingAuthenticationToken answer, 'malformed' its IncompleteSignature
+ * answer (https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html). Assumption: the
+ * 'malformed' message texts are those AWS's front end sends, as observed; no page lists them.
+ * Assumption: a scope not ending in aws4_request is answered as malformed here, where AWS documents
+ * the signature check failing with "Credential should be scoped with a valid terminator: 'aws4_request'"
+ * (signature-v4-troubleshooting.html#signature-v4-troubleshooting-credential-scope).
+ */
 export function parseAuthorization(request: SignedRequest): AuthorizationParse {
   const value = header(request.headers, 'authorization');
   if (!value) return { kind: 'missing' };
@@ -68,11 +88,12 @@ export function parseAuthorization(request: SignedRequest): AuthorizationParse {
   };
 }
 
-/** RFC 3986 encoding as SigV4 wants it: everything but unreserved characters. */
+/** RFC 3986 encoding as SigV4 wants it: everything but unreserved characters (create-signed-request.html#create-canonical-request). */
 function uriEncode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/** "Normalize URI paths according to RFC 3986 ... each path segment must be URI-encoded twice" (sigv4-create-canonical-request.html). */
 function canonicalPath(path: string): string {
   const segments: string[] = [];
   for (const segment of path.split('/')) {
@@ -92,6 +113,11 @@ function safeDecode(value: string): string {
   }
 }
 
+/**
+ * Names and values encoded separately, an empty value kept as `name=`, sorted by name
+ * (create-signed-request.html#create-canonical-request); equal names sort by value
+ * (sigv4-create-canonical-request.html).
+ */
 function canonicalQuery(query: string): string {
   if (query === '') return '';
   return query
@@ -118,8 +144,12 @@ function hmac(key: string | Buffer, data: string): Buffer {
 
 export function expectedSignature(request: SignedRequest, auth: Authorization, secretAccessKey: string): string {
   const claimedHash = header(request.headers, 'x-amz-content-sha256');
-  // A client may opt out of payload signing; otherwise hash what arrived, so a tampered body fails.
+  // Otherwise hash what arrived, so a tampered body fails. Assumption: UNSIGNED-PAYLOAD is accepted
+  // here as S3 documents it (https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-header-based-auth.html);
+  // whether STS or Security Hub accept it is undocumented, and neither client sends it.
   const payloadHash = claimedHash === 'UNSIGNED-PAYLOAD' ? claimedHash : sha256Hex(request.body);
+  // Lower-case names, values trimmed with inner runs of spaces collapsed, multi-value headers joined
+  // with commas (create-signed-request.html#create-canonical-request).
   const canonicalHeaders = auth.signedHeaders
     .map((name) => `${name}:${(header(request.headers, name) ?? '').trim().replace(/\s+/g, ' ')}\n`)
     .join('');
@@ -138,10 +168,17 @@ export function expectedSignature(request: SignedRequest, auth: Authorization, s
   return createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
 }
 
-/** Why a well-formed signature is still unacceptable, or undefined when it verifies. */
+/**
+ * Why a well-formed signature is still unacceptable, or undefined when it verifies; the caller answers
+ * with the service's signature error (HTTP 403 SignatureDoesNotMatch for STS, signature-v4-troubleshooting.html).
+ * Messages: the first sentence of each is the text signature-v4-troubleshooting.html gives (service,
+ * date, signature); the 'Host' text and the rest of each message are Assumption (observed wording).
+ * Assumption: the order of the checks (service, date, host, then the signature) is not documented.
+ */
 export function signatureProblem(request: SignedRequest, auth: Authorization, secretAccessKey: string, expectedService: string): string | undefined {
   if (auth.service !== expectedService) return `Credential should be scoped to correct service: '${expectedService}'. `;
   if (auth.scopeDate !== auth.amzDate.slice(0, 8)) return `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.scopeDate}' != '${auth.amzDate.slice(0, 8)}', from '${auth.amzDate}'.`;
+  // "You must include the host header (HTTP/1.1) ... in the signature" (create-signed-request.html).
   if (!auth.signedHeaders.includes('host')) return "'Host' must be a 'SignedHeader' in the AWS Authorization.";
   const expected = Buffer.from(expectedSignature(request, auth, secretAccessKey), 'utf8');
   const given = Buffer.from(auth.signature, 'utf8');

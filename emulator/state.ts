@@ -14,13 +14,19 @@ import { RoleStore } from './roles.js';
 import type { AccessKeyInput, AccessKeyPair, CallRecord, FaultSpec, Finding, RoleInput } from './types.js';
 
 /**
- * Security Hub's documented BatchImportFindings quota. Named here rather than imported from
- * shared/limits.ts on purpose: the emulator stands in for AWS, so a wrong number in the broker must
- * show up as throttling in tests, not be mirrored by the emulator.
+ * Security Hub's documented BatchImportFindings quota: "The throttle rate limit is 10 TPS per account
+ * per Region, with a burst of 30 TPS"
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/finding-update-batchimportfindings.html);
+ * the same pair is in botocore securityhub/2018-10-26/service-2.json, service documentation
+ * ("BatchImportFindings - RateLimit of 10 requests per second. BurstLimit of 30 requests per second").
+ * Named here rather than imported from shared/limits.ts on purpose: the emulator stands in for AWS,
+ * so a wrong number in the broker must show up as throttling in tests, not be mirrored by the emulator.
+ * The other quotas on that list (GetFindings 3/6, all other operations 10/30) are not modelled.
  */
 const IMPORT_RATE_PER_SECOND = 10;
 const IMPORT_BURST = 30;
 
+/** "A 12-digit number" (https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-identifiers.html); admin input. */
 function requireAccountId(accountId: string): void {
   if (!ACCOUNT_ID_PATTERN.test(accountId)) throw new Error(`accountId must be 12 digits, got ${accountId}`);
 }
@@ -76,6 +82,8 @@ export class EmulatorState {
   /**
    * Same effect as EnableImportFindingsForProduct called by accountId in region. Seeding may run
    * before enableHub: a subscription only counts while the account's hub is enabled.
+   * Assumption: a product can only be subscribed in the Region its ARN names (product ARNs carry a
+   * Region, asff-required-attributes.html#ProductArn; no page says a subscription may cross Regions).
    */
   enableProduct(accountId: string, region: string, productArn: string): void {
     requireAccountId(accountId);

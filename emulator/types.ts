@@ -9,6 +9,8 @@ export type Finding = AwsSecurityFinding;
 
 export type FaultKind = 'throttle' | 'server-error' | 'latency' | 'expired-credentials';
 
+export type SecurityHubThrottlingCode = 'TooManyRequestsException' | 'LimitExceededException' | 'ThrottlingException';
+
 export interface FaultSpec {
   /** Operation name as AWS spells it ('BatchImportFindings', 'AssumeRole', ...), or '*' for any. */
   operation: string;
@@ -19,6 +21,12 @@ export interface FaultSpec {
   kind: FaultKind;
   /** How many matching requests the fault hits; omitted = until clearFaults(). */
   times?: number;
+  /**
+   * For 'throttle' on Security Hub: which throttling answer, all HTTP 429 — 'TooManyRequestsException'
+   * (the default, seen from the live service), 'LimitExceededException' or 'ThrottlingException' (both
+   * in botocore's securityhub model). STS has one throttling answer and ignores this.
+   */
+  errorCode?: SecurityHubThrottlingCode;
   /** For 'latency': delay before the request proceeds. */
   latencyMs?: number;
 }

@@ -1,40 +1,92 @@
 /**
- * AWS limits the broker must respect, named once (DESIGN.md, "Facts the code must respect").
- * Sources: Security Hub API reference (BatchImportFindings), STS AssumeRole reference, SQS quotas.
+ * AWS limits the broker must respect, named once. Each carries its source: an AWS page or a botocore
+ * service model (cited as `botocore <service>/<version>/service-2.json, <Operation or Shape>`), or says
+ * "Assumption:" and why. The emulator (emulator/) keeps its own copies of the Security Hub numbers on
+ * purpose, so a wrong number here shows up in tests instead of being mirrored.
  */
 
-/** BatchImportFindings: findings per call. */
+/**
+ * BatchImportFindings: findings per call. "up to 100 findings per batch"
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/finding-update-batchimportfindings.html);
+ * botocore securityhub/2018-10-26/service-2.json, BatchImportFindingsRequestFindingList (min 1, max 100).
+ */
 export const MAX_FINDINGS_PER_IMPORT = 100;
-/** BatchImportFindings: bytes per finding, measured as serialized JSON. */
+/**
+ * BatchImportFindings: bytes per finding, measured as serialized JSON. "up to 240 KB per finding"
+ * (finding-update-batchimportfindings.html). Assumption: KB = 1024 bytes and the measure is the UTF-8
+ * JSON of the finding; AWS states neither.
+ */
 export const MAX_FINDING_BYTES = 240 * 1024;
-/** BatchImportFindings: bytes per request body. */
+/**
+ * BatchImportFindings: bytes per request body. "up to 6 MB per batch" (finding-update-batchimportfindings.html).
+ * Assumption: MB = 1024 * 1024 bytes, measured on the request body; AWS states neither.
+ */
 export const MAX_IMPORT_REQUEST_BYTES = 6 * 1024 * 1024;
-/** BatchImportFindings: sustained requests per second per account+Region. */
+/**
+ * BatchImportFindings: sustained requests per second per account+Region. "The throttle rate limit is
+ * 10 TPS per account per Region" (finding-update-batchimportfindings.html); also botocore
+ * securityhub/2018-10-26/service-2.json, service documentation ("RateLimit of 10 requests per second").
+ */
 export const IMPORT_RATE_PER_SECOND = 10;
-/** BatchImportFindings: burst per account+Region. */
+/**
+ * BatchImportFindings: burst per account+Region. "with a burst of 30 TPS" (finding-update-batchimportfindings.html);
+ * the model's service documentation: "BurstLimit of 30 requests per second".
+ */
 export const IMPORT_BURST = 30;
 
-/** STS: a role session lasts one hour by default (and at most one hour when chained). */
+/**
+ * STS: a role session lasts one hour by default (and at most one hour when chained). Default: "By
+ * default, the value is set to 3600 seconds" (botocore sts/2011-06-15/service-2.json,
+ * AssumeRoleRequest.DurationSeconds). Chained: "Role chaining limits your AWS CLI or AWS API role
+ * session to a maximum of one hour"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_terms-and-concepts.html#iam-term-role-chaining;
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use.html, table of methods to assume a role).
+ */
 export const ASSUME_ROLE_SESSION_SECONDS = 3600;
-/** Credentials are refreshed this long before they expire, so no call runs with dying credentials. */
+/**
+ * Credentials are refreshed this long before they expire, so no call runs with dying credentials.
+ * Assumption (the broker's own choice, not an AWS limit): 5 minutes, the same window the AWS SDK for
+ * JavaScript v3 uses to treat credentials as expired (@smithy/core memoizeIdentityProvider,
+ * EXPIRATION_MS = 300_000).
+ */
 export const CREDENTIAL_REFRESH_MARGIN_MS = 5 * 60 * 1000;
-/** STS ExternalId: 2-1224 characters of [\w+=,.@:/-]. */
+/**
+ * STS ExternalId: 2-1224 characters of [\w+=,.@:/-]. botocore sts/2011-06-15/service-2.json, shape
+ * externalIdType (min 2, max 1224, pattern `[\w+=,.@:\/-]*`); also "The ExternalId value must have a
+ * minimum of 2 characters and a maximum of 1,224 characters"
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_externalid).
+ */
 export const EXTERNAL_ID_PATTERN = /^[\w+=,.@:/-]{2,1224}$/;
 
 /**
- * SQS message size. SQS accepts up to 1 MiB since 2025, but the local emulator and older
- * tooling still cap at 256 KiB; a single finding (<= 240 KiB) always fits either way.
+ * SQS message size. Two AWS sources differ: the current model says "The maximum size is 1 MiB or
+ * 1,048,576 bytes" (botocore sqs/2012-11-05/service-2.json, SendMessageRequest.MessageBody; the raise
+ * from 256 KB is announced in https://aws.amazon.com/blogs/compute/more-room-to-build-serverless-services-now-support-payloads-up-to-1-mb),
+ * while the earlier limit was 256 KiB. The code follows the earlier limit. Assumption: the local SQS
+ * emulator and older tooling still cap at 256 KiB; a single finding (<= 240 KiB) always fits either way.
  */
 export const MAX_SQS_MESSAGE_BYTES = 256 * 1024;
-/** SQS SendMessageBatch: entries per call. */
+/**
+ * SQS SendMessageBatch: entries per call. "send up to 10 messages" (botocore sqs/2012-11-05/service-2.json,
+ * SendMessageBatch; TooManyEntriesInBatchRequest: "the maximum number of entries ... is 10").
+ */
 export const MAX_SQS_BATCH_ENTRIES = 10;
-/** SQS SendMessageBatch: bytes per call (sum of all entries). */
+/**
+ * SQS SendMessageBatch: bytes per call (sum of all entries). The model now gives 1 MiB for "the maximum
+ * total payload size" (botocore sqs/2012-11-05/service-2.json, SendMessageBatch); the code follows the
+ * earlier 256 KiB for the same reason as MAX_SQS_MESSAGE_BYTES (Assumption).
+ */
 export const MAX_SQS_BATCH_BYTES = 256 * 1024;
 
-/** Ingest: body size cap. API Gateway's own hard cap is 10 MB; we stay at Security Hub's 6 MB. */
+/**
+ * Ingest: body size cap. API Gateway's own hard cap is 10 MB ("Payload size | 10 MB", REST API quotas,
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html); we stay at Security Hub's
+ * 6 MB (MAX_IMPORT_REQUEST_BYTES). Assumption (the broker's choice): a body never larger than one import request may be.
+ */
 export const MAX_INGEST_BODY_BYTES = MAX_IMPORT_REQUEST_BYTES;
 /**
- * Ingest: findings per request. 1,000 keeps one request within a Lambda invocation's budget
- * (10 import calls per customer) while letting partners batch generously.
+ * Ingest: findings per request. Assumption (the broker's choice, not an AWS limit): 1,000 keeps one
+ * request within a Lambda invocation's budget (10 import calls per customer, at MAX_FINDINGS_PER_IMPORT
+ * each) while letting partners batch generously.
  */
 export const MAX_FINDINGS_PER_REQUEST = 1000;

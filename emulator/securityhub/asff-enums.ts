@@ -1,7 +1,9 @@
 /**
  * The ASFF enumerations the emulator checks: a short list written by hand from botocore's Security
- * Hub model (data/securityhub/2018-10-26/service-2.json, the `enum` of each named shape), kept to
- * the members partners commonly send. Enums inside Resources[].Details are not modelled.
+ * Hub model (data/securityhub/2018-10-26/service-2.json, the `enum` of each named shape; last compared
+ * with botocore 1.43.11). Assumption: kept to the members partners commonly send; other enum members
+ * (those inside Resources[].Details and Detection.Sequence, e.g. ActorSessionMfaStatus) are not checked, which only makes the
+ * emulator more lenient than Security Hub.
  */
 
 /** Shape SeverityLabel (Severity.Label, FindingProviderSeverity.Label). */

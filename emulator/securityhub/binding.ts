@@ -6,6 +6,7 @@
 import { AwsServiceError } from '../errors.js';
 import type { HttpReply } from '../http-io.js';
 import type { OperationContext, ServiceBinding } from '../service.js';
+import { batchUpdateFindings } from './batch-update-findings.js';
 import { getFindings } from './get-findings.js';
 import {
   describeHub, disableImportFindingsForProduct, disableSecurityHub, enableImportFindingsForProduct,
@@ -17,6 +18,7 @@ import { errorReply, routeOperation } from './protocol.js';
 const OPERATIONS: Record<string, (context: OperationContext) => HttpReply> = {
   BatchImportFindings: batchImportFindings,
   GetFindings: getFindings,
+  BatchUpdateFindings: batchUpdateFindings,
   DescribeHub: describeHub,
   EnableSecurityHub: enableSecurityHub,
   DisableSecurityHub: disableSecurityHub,
@@ -33,7 +35,11 @@ export const securityHubBinding: ServiceBinding = {
     unknownAccessKey: () => new AwsServiceError('UnrecognizedClientException', 403, 'The security token included in the request is invalid.'),
     badSignature: (message) => new AwsServiceError('InvalidSignatureException', 403, message),
     expiredToken: () => new AwsServiceError('ExpiredTokenException', 403, 'The security token included in the request is expired'),
-    throttled: () => new AwsServiceError('TooManyRequestsException', 429, 'Rate exceeded'),
+    // Every throttling answer is HTTP 429: LimitExceededException and ThrottlingException per botocore's
+    // securityhub model (error httpStatusCode 429); TooManyRequestsException ("Too Many Requests") as the
+    // live service answered in https://github.com/prowler-cloud/prowler/issues/5004.
+    throttled: (errorCode = 'TooManyRequestsException') =>
+      new AwsServiceError(errorCode, 429, errorCode === 'TooManyRequestsException' ? 'Too Many Requests' : 'Rate exceeded'),
     internal: (message) => new AwsServiceError('InternalException', 500, message),
   },
   route: routeOperation,

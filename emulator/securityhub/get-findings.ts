@@ -1,7 +1,9 @@
 /**
  * GetFindings: the findings stored in the caller's own account and the request's Region, filtered,
- * optionally sorted, and paged. Findings come back as imported, plus the fields Security Hub
- * itself fills in when the finding did not set them (Region, RecordState, Workflow).
+ * optionally sorted, and paged. Findings come back as Security Hub holds them (FindingProviderFields
+ * rules and BatchUpdateFindings changes applied: finding-store.ts, finding-provider-fields.ts), plus
+ * the fields Security Hub itself fills in when the finding did not set them (Region, RecordState,
+ * Workflow).
  */
 import type { HttpReply } from '../http-io.js';
 import type { OperationContext } from '../service.js';
@@ -27,7 +29,7 @@ export function getFindings(context: OperationContext): HttpReply {
   const { region } = context;
   const keep = compileFilters(body.Filters);
   const sort = compileSort(body.SortCriteria);
-  const matching = context.state.findingStore.list(context.caller.accountId, region).filter((f) => keep(f, region));
+  const matching = context.state.findingStore.held(context.caller.accountId, region).filter((f) => keep(f, region));
   if (sort) matching.sort(sort);
   const page = paginate(matching, 'GetFindings', body.NextToken, maxResults(body.MaxResults));
   return ok({ Findings: page.items.map((f) => withServiceFields(f, region)), NextToken: page.nextToken }, context.requestId);

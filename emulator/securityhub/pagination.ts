@@ -1,9 +1,13 @@
 /**
- * NextToken handling shared by Security Hub's list operations. Tokens are opaque to callers (as
- * AWS's are) and only carry an offset, tagged with the operation so a token cannot cross over.
+ * NextToken handling shared by Security Hub's list operations. Callers pass back "the value returned
+ * from the previous response" (botocore securityhub/2018-10-26/service-2.json, GetFindingsRequest.NextToken,
+ * ListEnabledProductsForImportRequest.NextToken), so tokens are opaque. Assumption: the emulator's token
+ * is base64url JSON carrying an offset, tagged with the operation so a token cannot cross over; AWS's
+ * format is unpublished, and a token does not expire or pin a snapshot of the results here.
  */
 import { invalidInput } from './protocol.js';
 
+/** MaxResults: min 1, max 100 (model, shape MaxResults, used by GetFindings and ListEnabledProductsForImport). */
 const MIN_RESULTS = 1;
 const MAX_RESULTS = 100;
 
@@ -12,6 +16,10 @@ export interface Page<T> {
   nextToken?: string;
 }
 
+/**
+ * Assumption: an omitted MaxResults means the maximum, 100 (the model gives no default), and an
+ * out-of-range one is InvalidInputException with this message (AWS's exact answer is undocumented).
+ */
 export function maxResults(value: unknown): number {
   if (value === undefined || value === null || value === '') return MAX_RESULTS;
   const n = Number(value);
@@ -29,6 +37,7 @@ export function paginate<T>(items: T[], operation: string, nextToken: unknown, l
       if (decoded.op !== operation || !Number.isInteger(decoded.offset)) throw new Error('foreign token');
       offset = decoded.offset as number;
     } catch {
+      // Assumption: a foreign or corrupt token is InvalidInputException with this message (undocumented).
       throw invalidInput('The NextToken value is not valid');
     }
   }

@@ -17,6 +17,7 @@ interface Route {
 const ROUTES: Route[] = [
   { method: 'POST', path: /^\/findings\/import$/, operation: 'BatchImportFindings' },
   { method: 'POST', path: /^\/findings$/, operation: 'GetFindings' },
+  { method: 'PATCH', path: /^\/findings\/batchupdate$/, operation: 'BatchUpdateFindings' },
   { method: 'GET', path: /^\/accounts$/, operation: 'DescribeHub' },
   { method: 'POST', path: /^\/accounts$/, operation: 'EnableSecurityHub' },
   { method: 'DELETE', path: /^\/accounts$/, operation: 'DisableSecurityHub' },

@@ -1,15 +1,22 @@
 /**
  * STS's wire format, awsQuery: a form-encoded POST to "/" naming Action and Version, answered with
  * XML in the 2011-06-15 namespace. Both the AWS SDK v3 client (AwsQueryProtocol) and botocore send
- * exactly this; errors are <ErrorResponse><Error><Type/><Code/><Message/></Error>.
+ * exactly this; errors are <ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/>.
+ * Sources: https://smithy.io/2.0/aws/protocols/aws-query-protocol.html (request, response and error
+ * serialization); botocore sts/2011-06-15/service-2.json (metadata.protocol "query",
+ * metadata.xmlNamespace, each operation's resultWrapper).
  */
 import type { AwsServiceError } from '../errors.js';
 import type { EmulatorRequest, HttpReply } from '../http-io.js';
 import { queryParams } from '../http-io.js';
 
+/** metadata.xmlNamespace (botocore sts/2011-06-15/service-2.json). */
 const NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
-/** Parameters from the form body, and from the query string (query-protocol GETs carry them there). */
+/**
+ * Parameters from the form body, and from the query string (query-protocol GETs carry them there).
+ * Assumption: a body parameter wins over a query-string one of the same name; AWS does not say.
+ */
 export function formParams(request: EmulatorRequest): Map<string, string> {
   const params = queryParams(request.query);
   const contentType = String(request.headers['content-type'] ?? '');
@@ -36,6 +43,11 @@ export function toXml(value: XmlValue): string {
     .join('');
 }
 
+/**
+ * `<ActionResponse><ActionResult>...</ActionResult><ResponseMetadata><RequestId/></ResponseMetadata>`
+ * (resultWrapper per operation in the model; awsQuery response serialization). Assumption: the
+ * x-amzn-RequestId header alongside the body's RequestId, and content-type text/xml, as STS sends (observed).
+ */
 export function resultReply(action: string, result: XmlValue, requestId: string): HttpReply {
   const body =
     `<${action}Response xmlns="${NAMESPACE}">` +

@@ -1,7 +1,10 @@
 /**
- * STS's input constraints (from the service model, sts 2011-06-15), reported the way AWS's
- * front end does: "N validation error(s) detected: Value 'x' at 'member' failed to satisfy
- * constraint: ...", joined with "; ".
+ * STS's input constraints (from the service model, botocore sts/2011-06-15/service-2.json), reported
+ * the way AWS's front end does: "N validation error(s) detected: Value 'x' at 'member' failed to
+ * satisfy constraint: ...", joined with "; ". Code ValidationError, HTTP 400
+ * (https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html). Assumption: the message
+ * wording, the "Value null" form for a missing member and the order of violations are as AWS's front
+ * end writes them (observed); no document specifies them.
  */
 import { AwsServiceError } from '../errors.js';
 

@@ -1,10 +1,11 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CredentialResolver } from '../credentials/credential-resolver.js';
-import { classifyAwsError, type Failure } from '../diagnostics/failure-catalog.js';
+import { classifyAwsError, THROTTLED, type Failure } from '../diagnostics/failure-catalog.js';
 import { parseDeliveryMessage, type DeliveryGroup, type DeliveryMessage, type Finding } from '../queue/delivery-message.js';
 import type { Registration } from '../registry/model.js';
 import type { Registry } from '../registry/registry.js';
 import { RegistrationLookup } from '../registry/registration-lookup.js';
+import { judgeRefusedAccess } from './access-verdict.js';
 import { chunkForImport } from './chunk-findings.js';
 import { sendDeadLetters, type DeadLetter } from './dead-letter.js';
 import { importChunk } from './import-chunk.js';
@@ -128,7 +129,7 @@ async function deliverGroup(
     if (failure.kind === 'permanent') {
       for (const item of chunk) letters.push({ group: groupOf(item.message), finding: item.finding, failure, attempts: item.receiveCount, origin: item.record });
     } else {
-      if (failure.code === 'Throttled') report.throttled += chunk.length;
+      if (failure.code === THROTTLED) report.throttled += chunk.length;
       for (const item of chunk) {
         const entry = retry.get(item.record) ?? { failure, items: [] };
         entry.failure = failure;
@@ -137,16 +138,26 @@ async function deliverGroup(
       }
     }
   };
-  // A failure that concerns the whole destination (role untrusted, hub off, no subscription) is
-  // not retried chunk by chunk: the remaining chunks share its fate without more calls.
+  // A failure that concerns the whole destination (role untrusted, hub off) is not retried chunk by
+  // chunk: the remaining chunks share its fate without more calls. An integration that is off
+  // concerns its product only: that product's findings in later chunks share its fate.
   let destinationFailure: Failure | undefined;
-  for (const chunk of chunkForImport(items, (item) => item.finding)) {
+  const productFailures = new Map<string, Failure>();
+  const productOf = (item: Item): string => String(item.finding.ProductArn ?? '');
+  for (const allOfChunk of chunkForImport(items, (item) => item.finding)) {
     if (destinationFailure) {
-      fail(chunk, destinationFailure);
+      fail(allOfChunk, destinationFailure);
       continue;
     }
+    for (const item of allOfChunk) {
+      const known = productFailures.get(productOf(item));
+      if (known) fail([item], known);
+    }
+    const chunk = allOfChunk.filter((item) => !productFailures.has(productOf(item)));
+    if (chunk.length === 0) continue;
     const findings = chunk.map((item) => item.finding);
     let outcome;
+    let client;
     for (let attempt = 1; ; attempt++) {
       let credentials;
       try {
@@ -157,7 +168,7 @@ async function deliverGroup(
         outcome = undefined;
         break;
       }
-      const client = deps.securityHub.get(region, deps.credentials.identityOf(registration), credentials);
+      client = deps.securityHub.get(region, deps.credentials.identityOf(registration), credentials);
       await deps.pacer.take(`${registration.accountId}|${region}`);
       outcome = await importChunk(client, findings, { ...context, productArn: String(findings[0]?.ProductArn ?? '') });
       // Credentials can die before their stated expiry (revoked session): refresh once, then judge.
@@ -172,7 +183,16 @@ async function deliverGroup(
       continue;
     }
     report.imported += outcome.imported;
-    for (const { index, failure } of outcome.failedFindings) fail([chunk[index]!], failure);
+    const refused = outcome.failedFindings.filter(({ failure }) => failure.kind === 'access-refused');
+    if (refused.length > 0) {
+      const verdict = await judgeRefusedAccess(client!, registration.mode, refused.map(({ index, failure }) => ({ productArn: productOf(chunk[index]!), failure })), context);
+      if (verdict.destination) destinationFailure = verdict.destination;
+      for (const [productArn, failure] of verdict.products) productFailures.set(productArn, failure);
+    }
+    for (const { index, failure } of outcome.failedFindings) {
+      const item = chunk[index]!;
+      fail([item], failure.kind === 'access-refused' ? (destinationFailure ?? productFailures.get(productOf(item))!) : failure);
+    }
   }
 }
 

@@ -11,7 +11,13 @@ export type FailureKind =
   /** The credentials went stale before their expiry: refresh them and try once more. */
   | 'credentials-expired'
   /** Nothing changes until someone fixes the cause: the findings go to the DLQ with the fix. */
-  | 'permanent';
+  | 'permanent'
+  /**
+   * Security Hub refused the destination (per-finding InvalidAccess: the hub is off, or the
+   * integration is not enabled). Permanent, but which of the two it is takes one look at the
+   * destination (DescribeHub / ListEnabledProductsForImport) before the findings are dead-lettered.
+   */
+  | 'access-refused';
 
 export interface FailureContext {
   accountId: string;
@@ -26,6 +32,8 @@ export interface Failure {
   code: string;
   /** What went wrong and what to do about it. */
   message: string;
+  /** AWS's own words, when an AWS answer caused the failure. */
+  awsMessage?: string;
 }
 
 interface CatalogEntry {
@@ -49,31 +57,48 @@ const catalog: Record<string, CatalogEntry> = {
     fix: (c) => `STS is not activated in the broker's Region for account ${c.accountId}; activate it in IAM account settings, then redrive.`,
   },
   'sts:ExpiredToken': { kind: 'credentials-expired', code: 'ExpiredToken' },
+  // A whole-call AccessDeniedException is an IAM denial (the role's policy, an SCP or an RCP) or a
+  // finding whose AwsAccountId is not the calling account (AWS support, prowler-cloud/prowler#867).
+  // A hub or integration that is off answers per finding with InvalidAccess instead (below).
   'securityhub:AccessDeniedException': {
+    kind: 'permanent',
+    code: 'ImportAccessDenied',
+    fix: (c) =>
+      `Security Hub denied BatchImportFindings into account ${c.accountId} in ${c.region} for ${c.productArn ?? 'this product'}. ` +
+      `The importing role's policy must allow securityhub:BatchImportFindings on that product ARN (deploy infra/customer-role.yaml ` +
+      `unchanged), and no service or resource control policy of the customer's organization may deny it; then redrive.`,
+  },
+  // Whole-call InvalidAccessException is what Security Hub's other operations answer when the hub is off.
+  'securityhub:InvalidAccessException': { kind: 'permanent', code: 'SecurityHubNotEnabled', fix: (c) => hubOffFix(c) },
+  'diagnosis:SecurityHubNotEnabled': { kind: 'permanent', code: 'SecurityHubNotEnabled', fix: (c) => hubOffFix(c) },
+  'diagnosis:ProductNotSubscribed': {
     kind: 'permanent',
     code: 'ProductNotSubscribed',
     fix: (c) =>
-      `Security Hub refused the import into account ${c.accountId} in ${c.region}: the account has not enabled the integration for ` +
-      `${c.productArn ?? 'this product'}, or the role lacks securityhub:BatchImportFindings. Run ` +
+      `Account ${c.accountId} has not enabled the integration for ${c.productArn ?? 'this product'} in ${c.region}. Run ` +
       `\`aws securityhub enable-import-findings-for-product --product-arn ${c.productArn ?? '<product-arn>'} --region ${c.region}\` ` +
-      `in that account (and check the role's policy), then redrive.`,
-  },
-  'securityhub:InvalidAccessException': {
-    kind: 'permanent',
-    code: 'SecurityHubNotEnabled',
-    fix: (c) =>
-      `Security Hub is not enabled in account ${c.accountId}, Region ${c.region}. Run \`aws securityhub enable-security-hub --region ${c.region}\` there, then redrive.`,
+      `in that account, then redrive.`,
   },
   'securityhub:InvalidInputException': {
     kind: 'permanent',
     code: 'InvalidInput',
     fix: () => 'Security Hub rejected the request as invalid; the partner must correct the findings and send them again.',
   },
-  'securityhub:TooManyRequestsException': { kind: 'transient', code: 'Throttled' },
-  'securityhub:LimitExceededException': { kind: 'transient', code: 'LimitExceeded' },
   'securityhub:InternalException': { kind: 'transient', code: 'SecurityHubInternalError' },
   'securityhub:ExpiredTokenException': { kind: 'credentials-expired', code: 'ExpiredToken' },
   // Per-finding ErrorCode values of BatchImportFindings' FailedFindings.
+  // User guide, "Using BatchImportFindings to create and update findings": "If Security Hub is
+  // disabled, or the finding provider integration is not enabled, then the findings are returned in
+  // the FailedFindings list, with an InvalidAccess error." Which of the two takes a look (kind).
+  'finding:InvalidAccess': {
+    kind: 'access-refused',
+    code: 'ImportAccessRefused',
+    fix: (c) =>
+      `Security Hub refused the findings for account ${c.accountId} in ${c.region}: either Security Hub is not enabled there ` +
+      `(\`aws securityhub enable-security-hub --region ${c.region}\`) or the account has not enabled the integration for ` +
+      `${c.productArn ?? 'this product'} (\`aws securityhub enable-import-findings-for-product --product-arn ${c.productArn ?? '<product-arn>'} --region ${c.region}\`). ` +
+      `Fix whichever applies in that account, then redrive.`,
+  },
   'finding:InvalidInput': {
     kind: 'permanent',
     code: 'InvalidInput',
@@ -81,28 +106,62 @@ const catalog: Record<string, CatalogEntry> = {
   },
 };
 
+function hubOffFix(c: FailureContext): string {
+  return `Security Hub is not enabled in account ${c.accountId}, Region ${c.region}. Run \`aws securityhub enable-security-hub --region ${c.region}\` there, then redrive.`;
+}
+
+/**
+ * Every name AWS throttles Security Hub and STS calls with: TooManyRequestsException (seen from
+ * Security Hub, prowler-cloud/prowler#5004), LimitExceededException and ThrottlingException (both
+ * HTTP 429 in botocore's securityhub model), Throttling (STS's query-protocol code). Any other
+ * 429 counts too. One code, `Throttled`, so metrics and redrive filters see one thing.
+ */
+const THROTTLING_NAMES: ReadonlySet<string> = new Set(['TooManyRequestsException', 'LimitExceededException', 'ThrottlingException', 'Throttling']);
+export const THROTTLED = 'Throttled';
+
+export function isThrottling(error: unknown): boolean {
+  return THROTTLING_NAMES.has(awsErrorName(error)) || awsHttpStatus(error) === 429;
+}
+
 /** Classifies an error thrown by an STS or Security Hub call. */
 export function classifyAwsError(service: 'sts' | 'securityhub', error: unknown, context: FailureContext): Failure {
   const name = awsErrorName(error);
   const detail = errorMessage(error);
+  if (isThrottling(error)) return { kind: 'transient', code: THROTTLED, message: `${service} throttled the call (${name}): ${detail}` };
   const entry = catalog[`${service}:${name}`];
   if (entry) return describe(entry, detail, context);
   const status = awsHttpStatus(error);
   // No HTTP status means the request never got an answer (network, timeout): worth retrying.
-  if (status === undefined || status >= 500 || status === 429) {
+  if (status === undefined || status >= 500) {
     return { kind: 'transient', code: name, message: detail };
   }
   return { kind: 'permanent', code: name, message: `${service} answered ${status} ${name}: ${detail}` };
 }
 
-/** Classifies one entry of BatchImportFindings' FailedFindings. Per-finding failures never improve on retry. */
+/**
+ * Classifies one entry of BatchImportFindings' FailedFindings. Per-finding failures never improve on
+ * retry; InvalidAccess comes back as `access-refused`, for the caller to diagnose (below).
+ */
 export function classifyFailedFinding(errorCode: string, errorMessage: string, context: FailureContext): Failure {
   const entry = catalog[`finding:${errorCode}`];
-  if (entry) return { ...describe(entry, errorMessage, context), kind: 'permanent' };
+  if (entry) return describe(entry, errorMessage, context);
   return { kind: 'permanent', code: errorCode, message: errorMessage };
+}
+
+/** What a look at the destination found behind an InvalidAccess (see delivery/access-diagnosis.ts). */
+export type AccessFinding = 'SecurityHubNotEnabled' | 'ProductNotSubscribed';
+
+/** The exact failure once the cause of an InvalidAccess is known; AWS's own words kept after the fix. */
+export function classifyDiagnosedAccess(found: AccessFinding, refused: Failure, context: FailureContext): Failure {
+  return describe(catalog[`diagnosis:${found}`]!, refused.awsMessage ?? refused.message, context);
+}
+
+/** An InvalidAccess whose cause could not be told apart: permanent, with both fixes and why. */
+export function undiagnosedAccess(refused: Failure, why: string): Failure {
+  return { kind: 'permanent', code: refused.code, message: `${refused.message} [Cause not determined: ${why}]` };
 }
 
 function describe(entry: CatalogEntry, detail: string, context: FailureContext): Failure {
   const message = entry.fix ? `${entry.fix(context)} (AWS said: ${detail})` : detail;
-  return { kind: entry.kind, code: entry.code, message };
+  return { kind: entry.kind, code: entry.code, message, awsMessage: detail };
 }

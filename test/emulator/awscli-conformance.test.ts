@@ -3,29 +3,17 @@
  * own, so these prove the emulator speaks the wire protocols rather than just the JS SDK's habits.
  */
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itWithTool, onPath } from '../support/required-tool.js';
 import { CUSTOMER, EXTERNAL_ID, REGION, type Credentials, type Seeded, assumeCustomerRole, finding, startSeeded } from './fixtures.js';
 
 const run = promisify(execFile);
 
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
-const hasAws = onPath('aws');
-if (!hasAws) console.warn('awscli-conformance: `aws` (awscli) is not on PATH; the awscli conformance tests are SKIPPED.');
+const itWithAws = itWithTool('awscli (`aws` on PATH)', onPath('aws'), 'Install it with `pip install awscli` or `apt-get install awscli`.');
 
 let seeded: Seeded;
 let workDir: string;
@@ -65,7 +53,7 @@ async function aws(credentials: Credentials, ...args: string[]): Promise<CliResu
 }
 
 describe('awscli v1 conformance', () => {
-  it.skipIf(!hasAws)('assume-role returns session credentials for the right ExternalId, AccessDenied for a wrong one', async () => {
+  itWithAws('assume-role returns session credentials for the right ExternalId, AccessDenied for a wrong one', async () => {
     const [good, bad] = await Promise.all([
       aws(seeded.brokerKey, 'sts', 'assume-role', '--role-arn', seeded.roleArn, '--role-session-name', 'cli', '--external-id', EXTERNAL_ID),
       aws(seeded.brokerKey, 'sts', 'assume-role', '--role-arn', seeded.roleArn, '--role-session-name', 'cli', '--external-id', 'wrong-id'),
@@ -79,7 +67,7 @@ describe('awscli v1 conformance', () => {
     expect(bad.stderr).toContain('An error occurred (AccessDenied) when calling the AssumeRole operation: User: ');
   });
 
-  it.skipIf(!hasAws)('batch-import-findings from a file, then get-findings returns the finding', async () => {
+  itWithAws('batch-import-findings from a file, then get-findings returns the finding', async () => {
     // Session from the SDK, so this test stands alone; the CLI then signs with it (x-amz-security-token).
     const session = await assumeCustomerRole(seeded);
     const file = join(workDir, 'findings.json');

@@ -37,23 +37,43 @@ describe('BatchImportFindings', () => {
     expect(await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: findings })))).toMatchObject({ name: 'InvalidInputException', status: 400 });
   });
 
-  it('answers AccessDeniedException, naming the product and account, when the account has no subscription to the product', async () => {
+  it('returns each finding with InvalidAccess in FailedFindings (the call succeeds) when the account has not enabled the integration', async () => {
     seeded.emulator.state.disableProduct(CUSTOMER, REGION, PRODUCT_ARN);
-    const error = await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] })));
-    expect(error).toMatchObject({ name: 'AccessDeniedException', status: 403 });
-    expect(error.message).toContain(PRODUCT_ARN);
-    expect(error.message).toContain(CUSTOMER);
+    const reply = await seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding(), finding({ Id: 'finding-2' })] }));
+    expect(reply.$metadata.httpStatusCode).toBe(200);
+    expect(reply).toMatchObject({ SuccessCount: 0, FailedCount: 2 });
+    expect(reply.FailedFindings!.map((f) => [f.Id, f.ErrorCode])).toEqual([['finding-1', 'InvalidAccess'], ['finding-2', 'InvalidAccess']]);
+    expect(reply.FailedFindings![0]!.ErrorMessage).toContain(PRODUCT_ARN);
+    expect(seeded.emulator.state.findings(CUSTOMER, REGION)).toEqual([]);
+  });
+
+  it('returns each finding with InvalidAccess in FailedFindings (the call succeeds) when Security Hub is not enabled in the account and Region', async () => {
+    seeded.emulator.state.disableHub(CUSTOMER, REGION);
+    const reply = await seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }));
+    expect(reply.$metadata.httpStatusCode).toBe(200);
+    expect(reply).toMatchObject({ SuccessCount: 0, FailedCount: 1, FailedFindings: [{ Id: 'finding-1', ErrorCode: 'InvalidAccess' }] });
+    expect(reply.FailedFindings![0]!.ErrorMessage).toContain('not enabled');
+  });
+
+  it('imports the accepted findings of a call and fails only those whose product the account has not enabled', async () => {
+    const defaultProduct = `arn:aws:securityhub:${REGION}:${CUSTOMER}:product/${CUSTOMER}/default`;
+    seeded.emulator.state.disableProduct(CUSTOMER, REGION, PRODUCT_ARN);
+    const reply = await seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding(), finding({ Id: 'own', ProductArn: defaultProduct })] }));
+    expect(reply).toMatchObject({ SuccessCount: 1, FailedCount: 1, FailedFindings: [{ Id: 'finding-1', ErrorCode: 'InvalidAccess' }] });
+    expect(seeded.emulator.state.findings(CUSTOMER, REGION).map((f) => f.Id)).toEqual(['own']);
   });
 
   it('fails the whole call when one finding targets another account', async () => {
     const error = await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding(), finding({ Id: 'x', AwsAccountId: OTHER })] })));
-    expect(error.name).toBe('AccessDeniedException');
+    expect(error).toMatchObject({ name: 'AccessDeniedException', status: 403 });
+    expect(error.message).toContain('is not authorized to perform: securityhub:BatchImportFindings');
     expect(seeded.emulator.state.findings(CUSTOMER, REGION)).toEqual([]);
   });
 
-  it("answers InvalidAccessException (HTTP 401) when Security Hub is not enabled in the caller's account and Region", async () => {
-    seeded.emulator.state.disableHub(CUSTOMER, REGION);
-    expect(await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] })))).toMatchObject({ name: 'InvalidAccessException', status: 401 });
+  it("denies an account importing another account's findings under its default product", async () => {
+    const defaultProduct = `arn:aws:securityhub:${REGION}:${CUSTOMER}:product/${CUSTOMER}/default`;
+    const error = await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding({ ProductArn: defaultProduct, AwsAccountId: OTHER })] })));
+    expect(error).toMatchObject({ name: 'AccessDeniedException', status: 403 });
   });
 
   it("accepts the partner's own account importing into a subscribed customer (partner-account mode)", async () => {
@@ -70,7 +90,7 @@ describe('BatchImportFindings', () => {
     const outsider = securityHubClient(seeded.emulator, state.addAccessKey({ accountId: OTHER, principalArn: `arn:aws:iam::${OTHER}:user/ops` }));
     const error = await failure(outsider.send(new BatchImportFindingsCommand({ Findings: [finding()] })));
     expect(error).toMatchObject({ name: 'AccessDeniedException', status: 403 });
-    expect(error.message).toContain(`account ${OTHER} is neither`);
+    expect(error.message).toContain(`account ${OTHER} may not import findings for account ${CUSTOMER}`);
   });
 
   it('accepts an account importing under its own default product without a subscription', async () => {

@@ -41,7 +41,7 @@ describe('hub and product subscriptions', () => {
 
   it('makes a product importable once the customer subscribes through the API', async () => {
     seeded.emulator.state.disableProduct(CUSTOMER, REGION, PRODUCT_ARN);
-    expect((await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] })))).name).toBe('AccessDeniedException');
+    expect((await seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }))).FailedFindings).toMatchObject([{ ErrorCode: 'InvalidAccess' }]);
     await seeded.hub.send(new EnableImportFindingsForProductCommand({ ProductArn: PRODUCT_ARN }));
     await expect(seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] }))).resolves.toMatchObject({ SuccessCount: 1 });
   });

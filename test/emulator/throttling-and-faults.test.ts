@@ -24,6 +24,8 @@ describe('BatchImportFindings throttling (10 requests/s, burst 30, per account+R
   });
 
   it('refills the bucket as the clock advances', async () => {
+    // Frozen, so the test's own pace (slow on a loaded machine) refills nothing behind its back.
+    seeded.emulator.state.clock.freeze();
     await importStatuses(35);
     expect(await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] })))).toMatchObject({ name: 'TooManyRequestsException' });
     seeded.emulator.state.advanceClock(1000);
@@ -69,6 +71,18 @@ describe('fault injection', () => {
     expect(await failure(send())).toMatchObject({ name: 'TooManyRequestsException', status: 429 });
     expect(await failure(send())).toMatchObject({ name: 'TooManyRequestsException', status: 429 });
     await expect(send()).resolves.toMatchObject({ SuccessCount: 1 });
+  });
+
+  it.each(['LimitExceededException', 'ThrottlingException', 'TooManyRequestsException'] as const)(
+    "'throttle' can answer with Security Hub's other throttling code %s, always HTTP 429",
+    async (errorCode) => {
+      seeded.emulator.state.injectFault({ operation: 'BatchImportFindings', kind: 'throttle', errorCode, times: 1 });
+      expect(await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding()] })))).toMatchObject({ name: errorCode, status: 429 });
+    },
+  );
+
+  it('refuses a throttling code on a fault that does not throttle', () => {
+    expect(() => seeded.emulator.state.injectFault({ operation: '*', kind: 'server-error', errorCode: 'ThrottlingException' })).toThrow(/errorCode/);
   });
 
   it("'server-error' answers InternalException (500) until cleared, and only for the chosen operation", async () => {

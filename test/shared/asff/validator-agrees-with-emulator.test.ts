@@ -5,12 +5,11 @@
  * FailedFindings with InvalidInput. Cases where the two are known to differ are listed at the end,
  * each with who is right, and fail loudly once the difference is gone.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { BatchImportFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { validateFinding } from '../../../shared/asff/validate.js';
+import { startEmulator, type Emulator } from '#emulator/index.js';
+import { validateFinding } from '#shared/asff/validate.js';
 import {
   ACCOUNT,
   aFinding,
@@ -27,15 +26,7 @@ import {
   withPath,
 } from './finding-factory.js';
 
-type EmulatorModule = typeof import('../../../emulator/index.js');
-type Emulator = Awaited<ReturnType<EmulatorModule['startEmulator']>>;
-
 const REGION = 'us-east-1';
-const emulatorEntry = join(import.meta.dirname, '../../../emulator/index.ts');
-const emulatorModule: EmulatorModule | undefined = existsSync(emulatorEntry)
-  ? await import('../../../emulator/index.js').catch(() => undefined)
-  : undefined;
-if (!emulatorModule) console.warn('NOTICE validator-agrees-with-emulator.test.ts: skipped, emulator/index.ts is missing or does not load.');
 
 let emulator: Emulator;
 let client: SecurityHubClient;
@@ -173,9 +164,9 @@ const KNOWN_DISAGREEMENTS: Array<[string, Finding]> = [
   ],
 ];
 
-describe.skipIf(!emulatorModule)('the validator agrees with the Security Hub emulator', () => {
+describe('the validator agrees with the Security Hub emulator', () => {
   beforeAll(async () => {
-    emulator = await emulatorModule!.startEmulator();
+    emulator = await startEmulator();
     const key = emulator.state.addAccessKey({ accountId: ACCOUNT, principalArn: `arn:aws:iam::${ACCOUNT}:user/partner` });
     emulator.state.enableHub(ACCOUNT, REGION);
     emulator.state.enableProduct(ACCOUNT, REGION, PRODUCT_ARN);

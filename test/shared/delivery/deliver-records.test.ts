@@ -88,3 +88,17 @@ describe('deliverRecords on a transient failure', () => {
     expect(report.deadLettered).toBe(0);
   });
 });
+
+describe('deliverRecords under throttling', () => {
+  it.each([
+    ['TooManyRequestsException', 429],
+    ['LimitExceededException', 429],
+    ['ThrottlingException', 429],
+    ['SomeFutureThrottle', 429],
+  ])('counts %s (%i) as throttled and leaves the record to SQS', async (name, status) => {
+    securityHub.reset();
+    securityHub.on(BatchImportFindingsCommand).rejects(Object.assign(new Error('slow down'), { name, $metadata: { httpStatusCode: status } }));
+    const report = await deliverRecords([record(1, 30)], deps());
+    expect(report).toMatchObject({ imported: 0, throttled: 30, deadLettered: 0, failedMessageIds: ['m-1'] });
+  });
+});
