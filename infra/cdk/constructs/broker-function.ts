@@ -93,8 +93,9 @@ export class BrokerFunction extends Construct {
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by Lambda for active tracing) use Resource "*": ' +
-        'X-Ray defines no resource types for these actions in the Service Authorization Reference.',
+        'Only actions without resource-level permissions in the Service Authorization Reference use Resource "*": ' +
+        'xray:PutTraceSegments and xray:PutTelemetryRecords (added by Lambda for active tracing), and on deliver the ' +
+        'read-only securityhub:ListEnabledProductsForImport.',
     });
   }
 }

@@ -132,6 +132,30 @@ export class BrokerFunctions extends Construct {
         resources: productResources,
       }),
     );
+    // When Security Hub answers InvalidAccess, deliver looks once at the destination with the importing
+    // credentials to tell "hub off" from "integration off" (shared/delivery/access-diagnosis.ts). For
+    // cross-account-role that is the customer role (infra/customer-role.yaml allows both); for
+    // customer-hosted it is this role, in this account: read-only, its own hub only.
+    this.deliver.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'DiagnoseRefusedImportsHub',
+        effect: Effect.ALLOW,
+        actions: ['securityhub:DescribeHub'],
+        resources: [`arn:${Aws.PARTITION}:securityhub:*:${Aws.ACCOUNT_ID}:hub/default`],
+      }),
+    );
+    this.deliver.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'DiagnoseRefusedImportsSubscriptions',
+        effect: Effect.ALLOW,
+        actions: ['securityhub:ListEnabledProductsForImport'],
+        resources: ['*'],
+      }),
+    );
+    Validations.of(this.deliver.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:securityhub:*:<AWS::AccountId>:hub/default]',
+      reason: "securityhub:DescribeHub (read-only) on this account's own hub, in any Region the broker imports into, to explain an InvalidAccess.",
+    });
     for (const resource of productResources.filter((arn) => arn.includes('*'))) {
       Validations.of(this.deliver.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${resource.replace(Aws.PARTITION, '<AWS::Partition>')}]`,

@@ -73,6 +73,7 @@ describe('cdk-nag AwsSolutions checks', () => {
         'Functions/Authorizer/Role: AwsSolutions-IAM5[Resource::*]',
         'Functions/Deliver/Role: AwsSolutions-IAM5[Resource::*]',
         'Functions/Deliver/Role: AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/SecurityHubFindingsBroker*]',
+        'Functions/Deliver/Role: AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:securityhub:*:<AWS::AccountId>:hub/default]',
         'Functions/Ingest/Role: AwsSolutions-IAM5[Resource::*]',
       ].sort(),
     );

@@ -159,10 +159,20 @@ describe('least privilege', () => {
   it('lets deliver import findings only for the configured product ARNs', () => {
     const imports = statementsAllowing('Deliver', 'securityhub:BatchImportFindings');
     expect(imports.map((s) => s.Resource)).toEqual([PRODUCT_ARN]);
-    expect(allowed('Deliver').filter((a) => a.startsWith('securityhub:'))).toEqual(['securityhub:BatchImportFindings']);
+    expect(allowed('Deliver').filter((a) => a.startsWith('securityhub:')).sort()).toEqual(
+      ['securityhub:BatchImportFindings', 'securityhub:DescribeHub', 'securityhub:ListEnabledProductsForImport'],
+    );
     for (const name of ['Authorizer', 'Ingest'] as const) {
       expect(allowed(name).filter((a) => a.startsWith('securityhub:'))).toEqual([]);
     }
+  });
+
+  it("lets deliver look only at its own account's hub and product subscriptions, to explain an InvalidAccess", () => {
+    const [describeHub] = statementsAllowing('Deliver', 'securityhub:DescribeHub');
+    expect(JSON.stringify(describeHub?.Resource)).toMatch(/securityhub:\*:",\{"Ref":"AWS::AccountId"\},":hub\/default"/);
+    expect(actionsOf(describeHub!)).toEqual(['securityhub:DescribeHub']);
+    const [subscriptions] = statementsAllowing('Deliver', 'securityhub:ListEnabledProductsForImport');
+    expect(actionsOf(subscriptions!)).toEqual(['securityhub:ListEnabledProductsForImport']);
   });
 
   it('gives each function its own role', () => {
