@@ -5,7 +5,9 @@
  * CONFORMANCE_RECORD=1 a run against AWS writes what AWS answered there, and the emulator must then
  * give the same answers.
  */
-import { BatchImportFindingsCommand, GetFindingsCommand, type BatchImportFindingsCommandOutput, type SecurityHubClient } from '@aws-sdk/client-securityhub';
+import {
+  BatchImportFindingsCommand, GetFindingsCommand, type AwsSecurityFinding, type BatchImportFindingsCommandOutput, type SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, type AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerOf, expectedAnswer, observe, recordObserved, type Answer } from './answers.js';
@@ -107,17 +109,18 @@ describe('Security Hub throttling', () => {
   });
 });
 
-describe('Security Hub updates by UpdatedAt', () => {
-  /** GetFindings is eventually consistent in AWS: poll until the expected title shows, or time runs out. */
-  async function titleOf(id: string, hoping: string): Promise<Answer> {
+describe('Security Hub updates by UpdatedAt, and FindingProviderFields', () => {
+  /** GetFindings is eventually consistent in AWS: poll until `ready` holds, or a minute is up. */
+  async function heldFinding(id: string, ready: (held: AwsSecurityFinding | undefined) => boolean): Promise<AwsSecurityFinding | undefined> {
     const deadline = Date.now() + (target.name === 'aws' ? 60_000 : 0);
     for (;;) {
       const { Findings = [] } = await hub.send(new GetFindingsCommand({ Filters: { Id: [{ Value: id, Comparison: 'EQUALS' }] } }));
-      const title = Findings[0]?.Title;
-      if (title === hoping || Date.now() >= deadline) return { Title: title };
+      if (ready(Findings[0]) || Date.now() >= deadline) return Findings[0];
       await new Promise((resolve) => setTimeout(resolve, 2_000));
     }
   }
+
+  const titleOf = async (id: string, hoping: string): Promise<Answer> => ({ Title: (await heldFinding(id, (f) => f?.Title === hoping))?.Title });
 
   it('ignores an older or equal UpdatedAt and applies a newer one', async () => {
     // Spaced over the quota: the throttling test above may have drained this account's bucket.
@@ -131,6 +134,16 @@ describe('Security Hub updates by UpdatedAt', () => {
     await expectImported({ ...base, Title: 'newer', UpdatedAt: '2026-01-03T00:00:00Z' });
     await scenario('GetFindings after an update with a newer UpdatedAt', titleOf(id, 'newer'));
   }, 300_000);
+
+  it('copies a top-level Severity and Types into FindingProviderFields on create', async () => {
+    const created = finding({ Severity: { Label: 'HIGH' }, Types: ['Software and Configuration Checks/Vulnerabilities/CVE'], FindingProviderFields: undefined });
+    await expectImported(created);
+    const held = await heldFinding(String(created.Id), (f) => f !== undefined);
+    await scenario('GetFindings for a finding created with top-level Severity and Types only', Promise.resolve({
+      Severity: { Label: held?.Severity?.Label, Normalized: held?.Severity?.Normalized },
+      FindingProviderFields: { Severity: { Label: held?.FindingProviderFields?.Severity?.Label }, Types: held?.FindingProviderFields?.Types },
+    }));
+  }, 120_000);
 
   /** Imports one finding, waiting out throttling (SDK attempts are 1 here on purpose). */
   async function expectImported(one: Record<string, unknown>): Promise<void> {
