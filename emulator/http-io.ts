@@ -50,6 +50,7 @@ export function send(res: ServerResponse, reply: HttpReply): void {
   res.end(reply.body);
 }
 
+/** restJson1 bodies are JSON (https://smithy.io/2.0/aws/protocols/aws-restjson1-protocol.html); the admin API reuses it. */
 export function json(status: number, value: unknown, headers: Record<string, string> = {}): HttpReply {
   return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(value) };
 }

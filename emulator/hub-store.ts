@@ -67,7 +67,11 @@ export class HubStore {
     return arn;
   }
 
-  /** Removes by product ARN or subscription ARN; false when there was none. */
+  /**
+   * Removes by product ARN or subscription ARN; false when there was none. DisableImportFindingsForProduct
+   * names the subscription (botocore securityhub/2018-10-26/service-2.json,
+   * DisableImportFindingsForProductRequest.ProductSubscriptionArn); the admin API names the product.
+   */
   unsubscribe(accountId: string, region: string, arn: string): boolean {
     const subscriptions = this.state(accountId, region).subscriptions;
     if (subscriptions.delete(arn)) return true;
