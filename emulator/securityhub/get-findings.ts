@@ -13,6 +13,12 @@ import { requireHub } from './hub-operations.js';
 import { maxResults, paginate } from './pagination.js';
 import { jsonBody, ok } from './protocol.js';
 
+/**
+ * The service-filled defaults: Workflow.Status NEW ("the initial state of a finding") and RecordState
+ * ACTIVE for a new finding, per the ASFF top-level attributes page
+ * (https://docs.aws.amazon.com/securityhub/latest/userguide/asff-top-level-attributes.html); Region is
+ * the Region the finding was imported into. Assumption: the retired WorkflowState mirrors NEW.
+ */
 function withServiceFields(finding: Finding, region: string): Finding {
   return {
     ...finding,

@@ -1,7 +1,10 @@
 /**
  * Hub and product-subscription operations: DescribeHub, EnableSecurityHub, DisableSecurityHub,
  * ListEnabledProductsForImport, EnableImportFindingsForProduct, DisableImportFindingsForProduct.
- * All act on the caller's account in the request's Region.
+ * All act on the caller's account in the request's Region. Operations, routes and error shapes follow
+ * botocore securityhub/2018-10-26/service-2.json (each operation's `errors`; InvalidAccessException is
+ * HTTP 401, ResourceNotFoundException 404, ResourceConflictException 409, InvalidInputException 400).
+ * Assumption: the message texts, which no AWS page lists.
  */
 import { parseProductArn } from '../arn.js';
 import { AwsServiceError } from '../errors.js';
@@ -11,7 +14,12 @@ import type { OperationContext } from '../service.js';
 import { maxResults, paginate } from './pagination.js';
 import { invalidInput, jsonBody, ok, subscriptionArnFromPath } from './protocol.js';
 
-/** AWS's answer when Security Hub is not enabled in the account and Region (HTTP 401 per the model). */
+/**
+ * AWS's answer to any operation but BatchImportFindings when Security Hub is not enabled in the account
+ * and Region: InvalidAccessException (HTTP 401 per the model; "The account doesn't have permission to
+ * perform this action"). Assumption: the message text, the wording users commonly report from the
+ * live service; no AWS page lists it.
+ */
 export function requireHub(context: OperationContext): void {
   if (!context.state.hubs.hub(context.caller.accountId, context.region)) {
     throw new AwsServiceError('InvalidAccessException', 401, `Account ${context.caller.accountId} is not subscribed to AWS Security Hub`);
