@@ -13,7 +13,7 @@ import {
   enableSecurityHub, listEnabledProductsForImport,
 } from './hub-operations.js';
 import { batchImportFindings } from './import-findings.js';
-import { errorReply, routeOperation } from './protocol.js';
+import { errorReply, routeOperation, throttled } from './protocol.js';
 
 const OPERATIONS: Record<string, (context: OperationContext) => HttpReply> = {
   BatchImportFindings: batchImportFindings,
@@ -35,11 +35,7 @@ export const securityHubBinding: ServiceBinding = {
     unknownAccessKey: () => new AwsServiceError('UnrecognizedClientException', 403, 'The security token included in the request is invalid.'),
     badSignature: (message) => new AwsServiceError('InvalidSignatureException', 403, message),
     expiredToken: () => new AwsServiceError('ExpiredTokenException', 403, 'The security token included in the request is expired'),
-    // Every throttling answer is HTTP 429: LimitExceededException and ThrottlingException per botocore's
-    // securityhub model (error httpStatusCode 429); TooManyRequestsException ("Too Many Requests") as the
-    // live service answered in https://github.com/prowler-cloud/prowler/issues/5004.
-    throttled: (errorCode = 'TooManyRequestsException') =>
-      new AwsServiceError(errorCode, 429, errorCode === 'TooManyRequestsException' ? 'Too Many Requests' : 'Rate exceeded'),
+    throttled,
     internal: (message) => new AwsServiceError('InternalException', 500, message),
   },
   route: routeOperation,

@@ -18,7 +18,7 @@ import type { HttpReply } from '../http-io.js';
 import type { OperationContext } from '../service.js';
 import type { Finding } from '../types.js';
 import { findingProblems } from './finding-checks.js';
-import { invalidInput, jsonBody, ok } from './protocol.js';
+import { invalidInput, jsonBody, ok, throttled } from './protocol.js';
 
 /** User guide (above): "up to 100 findings per batch"; botocore securityhub model, BatchImportFindingsRequest.Findings. */
 const MAX_FINDINGS_PER_CALL = 100;
@@ -85,10 +85,8 @@ function accessProblem(context: OperationContext, finding: Json): string | undef
 export function batchImportFindings(context: OperationContext): HttpReply {
   const { state, caller, region } = context;
   if (!state.importBuckets.take(`${caller.accountId}|${region}`)) {
-    // TooManyRequestsException is what Security Hub's front end has been seen answering
-    // (https://github.com/prowler-cloud/prowler/issues/5004); the model lists LimitExceededException
-    // (429) instead. The broker treats both (and ThrottlingException) alike; faults inject the others.
-    throw new AwsServiceError('TooManyRequestsException', 429, 'Too Many Requests');
+    // The default answer (protocol.ts): the model's other throttling codes come only from injected faults.
+    throw throttled();
   }
   const findings = readFindings(context);
   for (const finding of findings) {

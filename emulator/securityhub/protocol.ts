@@ -6,6 +6,7 @@
 import { AwsServiceError } from '../errors.js';
 import type { EmulatorRequest, HttpReply } from '../http-io.js';
 import { json } from '../http-io.js';
+import type { SecurityHubThrottlingCode } from '../types.js';
 
 interface Route {
   method: string;
@@ -40,6 +41,15 @@ export function subscriptionArnFromPath(request: EmulatorRequest): string {
   } catch {
     throw invalidInput(`ProductSubscriptionArn is not correctly percent-encoded: ${raw}`);
   }
+}
+
+/**
+ * Security Hub's throttling answer, always HTTP 429: LimitExceededException and ThrottlingException per
+ * botocore's securityhub model (error httpStatusCode 429); TooManyRequestsException ("Too Many Requests"),
+ * the default, as the live service answered in https://github.com/prowler-cloud/prowler/issues/5004.
+ */
+export function throttled(errorCode: SecurityHubThrottlingCode = 'TooManyRequestsException'): AwsServiceError {
+  return new AwsServiceError(errorCode, 429, errorCode === 'TooManyRequestsException' ? 'Too Many Requests' : 'Rate exceeded');
 }
 
 export function invalidInput(message: string): AwsServiceError {
