@@ -5,12 +5,22 @@
 export class BrokerError extends Error {
   readonly code: string;
   readonly httpStatus: number;
+  /** Extra fields of the error reply (e.g. the existing registration a create collided with). */
+  readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: string, httpStatus: number, message: string, options?: { cause?: unknown }) {
+  constructor(code: string, httpStatus: number, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
     super(message, options);
     this.name = 'BrokerError';
     this.code = code;
     this.httpStatus = httpStatus;
+    this.details = options?.details;
+  }
+}
+
+export class ConflictError extends BrokerError {
+  constructor(code: string, message: string, details?: Record<string, unknown>) {
+    super(code, 409, message, details ? { details } : undefined);
+    this.name = 'ConflictError';
   }
 }
 

@@ -90,3 +90,10 @@ export const MAX_INGEST_BODY_BYTES = MAX_IMPORT_REQUEST_BYTES;
  * each) while letting partners batch generously.
  */
 export const MAX_FINDINGS_PER_REQUEST = 1000;
+
+/**
+ * STS: the shortest session AssumeRole grants, used for the verifier's probes (they only prove that a
+ * call succeeds). roleDurationSecondsType min 900 (botocore sts/2011-06-15/service-2.json,
+ * AssumeRoleRequest.DurationSeconds).
+ */
+export const ASSUME_ROLE_MIN_SESSION_SECONDS = 900;

@@ -19,7 +19,7 @@ export function errorReplies(): MiddlewareObj<unknown, APIGatewayProxyResult> {
       const { error } = request;
       if (error instanceof BrokerError) {
         logger.info('request refused', { code: error.code, status: error.httpStatus });
-        request.response = jsonReply(error.httpStatus, { error: { code: error.code, message: error.message } });
+        request.response = jsonReply(error.httpStatus, { error: { code: error.code, message: error.message }, ...error.details });
         return;
       }
       const reference = (request.context as { awsRequestId?: string } | undefined)?.awsRequestId ?? 'unknown';

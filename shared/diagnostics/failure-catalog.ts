@@ -26,6 +26,29 @@ export interface FailureContext {
   roleArn?: string;
 }
 
+/**
+ * An explicit deny by the customer's organization, told by AWS's AccessDenied message: "... with an
+ * explicit deny in a service control policy" / "... in a resource control policy" (IAM user guide,
+ * "Troubleshoot access denied error messages",
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html).
+ */
+function organizationDenial(detail: string, context: FailureContext): { code: string; message: string } | undefined {
+  const scope = `account ${context.accountId}${context.region ? `, ${context.region}` : ''}`;
+  if (/explicit deny in a service control policy/i.test(detail)) {
+    return {
+      code: 'DeniedByServiceControlPolicy',
+      message: `A service control policy (SCP) of the organization that ${scope} belongs to denies the call. Ask your AWS Organizations administrator to exempt the broker's role (or the action) from that SCP; nothing in the role itself can override it.`,
+    };
+  }
+  if (/explicit deny in a resource control policy/i.test(detail)) {
+    return {
+      code: 'DeniedByResourceControlPolicy',
+      message: `A resource control policy (RCP) of the organization that ${scope} belongs to denies the call (RCPs can deny access by principals outside the organization, such as the broker). Ask your AWS Organizations administrator to exempt the broker's principals from that RCP.`,
+    };
+  }
+  return undefined;
+}
+
 export interface Failure {
   kind: FailureKind;
   /** Stable code carried in the DLQ's ErrorCode attribute and used by redrive filters. */
@@ -128,6 +151,8 @@ export function classifyAwsError(service: 'sts' | 'securityhub', error: unknown,
   const name = awsErrorName(error);
   const detail = errorMessage(error);
   if (isThrottling(error)) return { kind: 'transient', code: THROTTLED, message: `${service} throttled the call (${name}): ${detail}` };
+  const denial = organizationDenial(detail, context);
+  if (denial) return { kind: 'permanent', code: denial.code, message: `${denial.message} (AWS said: ${detail})`, awsMessage: detail };
   const entry = catalog[`${service}:${name}`];
   if (entry) return describe(entry, detail, context);
   const status = awsHttpStatus(error);
@@ -164,4 +189,75 @@ export function undiagnosedAccess(refused: Failure, why: string): Failure {
 function describe(entry: CatalogEntry, detail: string, context: FailureContext): Failure {
   const message = entry.fix ? `${entry.fix(context)} (AWS said: ${detail})` : detail;
   return { kind: entry.kind, code: entry.code, message, awsMessage: detail };
+}
+
+/** The onboarding checks whose AWS answers this catalog explains (shared/onboarding/verify-role.ts). */
+export type VerificationStep = 'assumeRoleWithExternalId' | 'describeHub' | 'listEnabledProducts' | 'importFindings';
+
+export interface VerificationContext extends FailureContext {
+  roleArn: string;
+  /** What the role's trust policy must name. */
+  principals: string[];
+}
+
+/**
+ * What an AWS error during verification means for the customer, as a stable code and the fix. An
+ * AccessDenied from AssumeRole cannot say which of three causes it is: STS answers a missing role, an
+ * untrusting one and a wrong ExternalId alike (so nobody can probe which roles exist; DESIGN.md,
+ * "Facts"), so the fix names all three and how to check each.
+ */
+export function classifyVerificationError(step: VerificationStep, error: unknown, context: VerificationContext): Failure {
+  const general = classifyAwsError(step === 'assumeRoleWithExternalId' ? 'sts' : 'securityhub', error, context);
+  if (general.kind !== 'permanent' || general.code.startsWith('DeniedBy')) return general;
+  const name = awsErrorName(error);
+  const detail = errorMessage(error);
+  const roleName = context.roleArn.split('/').pop() ?? context.roleArn;
+  const denied = name === 'AccessDenied' || name === 'AccessDeniedException';
+  const fixes: Partial<Record<VerificationStep, string>> = {
+    assumeRoleWithExternalId:
+      `The broker cannot assume ${context.roleArn} with the ExternalId it issued for account ${context.accountId}. AWS answers the ` +
+      `three possible causes alike, so check each: (1) the role does not exist: create it (the registration's cloudFormation ` +
+      `template or cliCommands); (2) its trust policy does not name both broker principals (${context.principals.join(', ')}): ` +
+      `restore the registration's trustPolicy; (3) its sts:ExternalId condition has another value: it must be StringEquals ` +
+      `sts:ExternalId = the registration's externalId. See the role with \`aws iam get-role --role-name ${roleName} --query ` +
+      `Role.AssumeRolePolicyDocument\`, fix it, then verify again.`,
+    describeHub:
+      `The role may not call securityhub:DescribeHub in ${context.region}. Add this statement to its permissions policy, then verify ` +
+      `again: {"Effect":"Allow","Action":"securityhub:DescribeHub","Resource":"arn:aws:securityhub:${context.region}:${context.accountId}:hub/default"}`,
+    listEnabledProducts:
+      `The role may not call securityhub:ListEnabledProductsForImport in ${context.region}. Add this statement to its permissions ` +
+      `policy, then verify again: {"Effect":"Allow","Action":"securityhub:ListEnabledProductsForImport","Resource":"*"}`,
+    importFindings:
+      `The role may not call securityhub:BatchImportFindings for ${context.productArn ?? 'the product'} in ${context.region}. Add this ` +
+      `statement to its permissions policy, then verify again: {"Effect":"Allow","Action":"securityhub:BatchImportFindings","Resource":` +
+      `["${context.productArn ?? '<product-arn>'}","arn:aws:securityhub:${context.region}:${context.accountId}:product-subscription/` +
+      `${(context.productArn ?? '').split(':product/')[1] ?? '<company>/<product>'}"]}`,
+  };
+  const codes: Record<VerificationStep, string> = {
+    assumeRoleWithExternalId: 'RoleNotAssumable',
+    describeHub: 'RoleCannotDescribeHub',
+    listEnabledProducts: 'RoleCannotListProductSubscriptions',
+    importFindings: 'ImportAccessDenied',
+  };
+  if (step === 'describeHub' && name === 'InvalidAccessException') {
+    return classifyDiagnosedAccess('SecurityHubNotEnabled', general, context);
+  }
+  if (!denied) return general;
+  return { kind: 'permanent', code: codes[step], message: `${fixes[step]!} (AWS said: ${detail})`, awsMessage: detail };
+}
+
+/** Found by AssumeRole probes, not by an AWS error: the role is open to confused-deputy use. */
+export function confusedDeputyFailure(kind: 'no-external-id' | 'any-external-id', context: VerificationContext): Failure {
+  const roleName = context.roleArn.split('/').pop() ?? context.roleArn;
+  const fix =
+    `Its trust policy must allow the broker only with Condition {"StringEquals":{"sts:ExternalId":"<the registration's externalId>"}} ` +
+    `(the registration's trustPolicy). Fix it with \`aws iam update-assume-role-policy --role-name ${roleName} --policy-document ` +
+    `'<trustPolicy>'\`, then verify again. Until then the broker will not use this role.`;
+  return kind === 'no-external-id'
+    ? { kind: 'permanent', code: 'RoleTrustsWithoutExternalId',
+        message: `The broker could assume ${context.roleArn} without any ExternalId: anyone who can make the broker act for them could ` +
+          `reach your account through it (the confused-deputy problem). ${fix}` }
+    : { kind: 'permanent', code: 'ExternalIdNotEnforced',
+        message: `The broker could assume ${context.roleArn} with an ExternalId other than the one issued for your account: the ` +
+          `condition does not pin the issued value (for example StringLike "*" or only a Null check). ${fix}` };
 }

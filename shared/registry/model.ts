@@ -28,6 +28,55 @@ export interface PartnerToken {
   usagePlanKeyId?: string;
 }
 
+/** Who changed a registration's status, when, and why: the audit trail a registration keeps. */
+export interface StatusChange {
+  status: RegistrationStatus;
+  at: string;
+  /** The caller's ARN (customer, operator), or `broker:deliver` / `broker:verify` for the broker itself. */
+  by: string;
+  reason?: string;
+}
+
+export const VERIFICATION_CHECKS = [
+  'assumeRoleWithExternalId',
+  'assumeRoleWithoutExternalId',
+  'externalIdEnforced',
+  'securityHubEnabled',
+  'productSubscribed',
+  'importAllowed',
+] as const;
+/** One of the checks a verification runs (shared/onboarding/verify-role.ts says what each proves). */
+export type VerificationCheck = (typeof VERIFICATION_CHECKS)[number];
+
+export interface CheckResult {
+  check: VerificationCheck;
+  /** Region-scoped checks name their Region; the AssumeRole checks are global. */
+  region?: string;
+  outcome: 'passed' | 'failed' | 'skipped';
+  /** Stable diagnostic code when failed (shared/diagnostics/failure-catalog.ts). */
+  code?: string;
+  /** What is wrong and what the customer's engineer must do, in plain words. */
+  message?: string;
+}
+
+export interface Verification {
+  at: string;
+  by: string;
+  /** passed: every check passed; failed: a check failed; inconclusive: AWS could not be asked (throttled, 5xx). */
+  outcome: 'passed' | 'failed' | 'inconclusive';
+  checks: CheckResult[];
+}
+
+/** Access failures deliver met for an ACTIVE registration, since the last success. */
+export interface AccessFailures {
+  count: number;
+  firstAt: string;
+  lastAt: string;
+  code: string;
+  message: string;
+  region: string;
+}
+
 export interface Registration {
   accountId: string;
   /** `<company>/<product>` of the product ARN, the same in every Region. */
@@ -43,4 +92,13 @@ export interface Registration {
   status: RegistrationStatus;
   createdAt: string;
   updatedAt: string;
+  /** Optimistic-lock counter: every write names the version it read (absent on records older than it = 0). */
+  version?: number;
+  /** The caller's ARN that created the registration. */
+  createdBy?: string;
+  /** The last verification's result, checks and diagnostics. */
+  verification?: Verification;
+  /** Every status change, oldest first (capped, see MAX_HISTORY in shared/onboarding/registration-store.ts). */
+  history?: StatusChange[];
+  accessFailures?: AccessFailures;
 }
