@@ -1,8 +1,80 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { STSClient } from '@aws-sdk/client-sts';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import * as z from 'zod/mini';
+import { readConfig, tableName } from '#shared/config.js';
+import { ForbiddenError, NotFoundError } from '#shared/errors.js';
+import { Onboarding, type Caller } from '#shared/onboarding/registrations.js';
+import { verifyRole } from '#shared/onboarding/verify-role.js';
+import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
+import { errorReplies, jsonReply } from '../http/error-replies.js';
+import { logger, metrics, tracer } from '../observability.js';
+import { parseCreateBody, parseProductPath, parseRoleBody } from './requests.js';
 
-/** Placeholder: the customer onboarding routes (issue 8) are being built. */
-export const handler = async (_event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => ({
-  statusCode: 501,
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ error: { code: 'NotImplemented', message: 'Onboarding is not available yet.' } }),
+const roleArn = (what: string) =>
+  z.string({ error: `required: the ${what} role ARN` }).check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/, `must be the ${what} role ARN`));
+const config = readConfig(z.object({
+  TABLE_NAME: tableName,
+  DELIVERY_PRINCIPAL_ARN: roleArn('deliver function'),
+  VERIFIER_PRINCIPAL_ARN: roleArn('onboarding function (verifier)'),
+  CUSTOMER_ROLE_NAME_PREFIX: z.string({ error: 'required: the prefix customer role names must start with' }).check(z.regex(/^[\w+=,.@-]{1,48}$/)),
+  ROLE_SESSION_NAME_PREFIX: z.string({ error: 'required: the AssumeRole session name prefix' }).check(z.regex(/^[\w+=,.@-]{2,32}$/)),
+  CUSTOMER_ROLE_TEMPLATE_URL: z.optional(z.string().check(z.regex(/^https:\/\/\S+$/, 'must be an https URL'))),
+  // Local stack only: every local handler shares one process and its environment credentials, so the
+  // verifier's own key is named here. Unset in AWS, where the function's execution role is the verifier.
+  LOCAL_VERIFIER_ACCESS_KEY_ID: z.optional(z.string()),
+  LOCAL_VERIFIER_SECRET_ACCESS_KEY: z.optional(z.string()),
+}));
+
+const principals = { delivery: config.DELIVERY_PRINCIPAL_ARN, verifier: config.VERIFIER_PRINCIPAL_ARN };
+const sts = tracer.captureAWSv3Client(new STSClient(config.LOCAL_VERIFIER_ACCESS_KEY_ID && config.LOCAL_VERIFIER_SECRET_ACCESS_KEY
+  ? { credentials: { accessKeyId: config.LOCAL_VERIFIER_ACCESS_KEY_ID, secretAccessKey: config.LOCAL_VERIFIER_SECRET_ACCESS_KEY } }
+  : {}));
+const onboarding = new Onboarding({
+  registry: new DynamoRegistry(tracer.captureAWSv3Client(new DynamoDBClient({})), config.TABLE_NAME),
+  principals,
+  customerRoleNamePrefix: config.CUSTOMER_ROLE_NAME_PREFIX,
+  ...(config.CUSTOMER_ROLE_TEMPLATE_URL ? { templateUrl: config.CUSTOMER_ROLE_TEMPLATE_URL } : {}),
+  verify: (role) => verifyRole(role, { sts, principals, sessionName: `${config.ROLE_SESSION_NAME_PREFIX}-verify` }),
 });
+
+/**
+ * The caller API Gateway's AWS_IAM authorization proved. Without it the route was deployed without
+ * IAM authorization: refuse rather than guess whose registrations these are.
+ */
+function callerOf(event: APIGatewayProxyEvent): Caller {
+  const { accountId, userArn } = event.requestContext.identity ?? {};
+  if (!accountId || !userArn) throw new ForbiddenError('Forbidden', 'Sign the request with AWS Signature Version 4 (service execute-api).');
+  return { accountId, arn: userArn };
+}
+
+type Route = (event: APIGatewayProxyEvent, caller: Caller) => Promise<APIGatewayProxyResult>;
+const REGISTRATION = '/v1/registrations/{company}/{product}';
+const ROUTES: Record<string, Route> = {
+  'GET /v1/products': async () => jsonReply(200, { products: await onboarding.products() }),
+  'GET /v1/registrations': async (_event, caller) => jsonReply(200, { registrations: await onboarding.list(caller) }),
+  'POST /v1/registrations': async (event, caller) => jsonReply(201, await onboarding.create(caller, parseCreateBody(event.body))),
+  [`GET ${REGISTRATION}`]: async (event, caller) => jsonReply(200, await onboarding.get(caller, parseProductPath(event.pathParameters))),
+  [`DELETE ${REGISTRATION}`]: async (event, caller) => jsonReply(200, await onboarding.offboard(caller, parseProductPath(event.pathParameters))),
+  [`PUT ${REGISTRATION}/role`]: async (event, caller) =>
+    jsonReply(200, await onboarding.setRole(caller, parseProductPath(event.pathParameters), parseRoleBody(event.body).roleArn)),
+  [`POST ${REGISTRATION}/verify`]: async (event, caller) => jsonReply(200, await onboarding.verify(caller, parseProductPath(event.pathParameters))),
+};
+
+/** The customer onboarding API (docs/openapi.yaml): every route signed with SigV4, every answer about the caller's own account. */
+export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .use(errorReplies())
+  .handler(async (event) => {
+    const caller = callerOf(event);
+    const route = ROUTES[`${event.httpMethod} ${event.resource}`];
+    if (!route) throw new NotFoundError('NoSuchRoute', `No route ${event.httpMethod} ${event.resource}; see docs/openapi.yaml.`);
+    logger.info('onboarding request', { route: `${event.httpMethod} ${event.resource}`, accountId: caller.accountId });
+    return route(event, caller);
+  });
