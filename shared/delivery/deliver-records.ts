@@ -6,6 +6,7 @@ import type { Registration } from '../registry/model.js';
 import type { Registry } from '../registry/registry.js';
 import { RegistrationLookup } from '../registry/registration-lookup.js';
 import { judgeRefusedAccess } from './access-verdict.js';
+import { recordAccessOutcome, SUSPENSION_POLICY, type DestinationOutcome, type SuspensionPolicy } from './access-failures.js';
 import { chunkForImport } from './chunk-findings.js';
 import { sendDeadLetters, type DeadLetter } from './dead-letter.js';
 import { importChunk } from './import-chunk.js';
@@ -30,6 +31,9 @@ export interface DeliverDeps {
   deadLetterQueueUrl: string;
   /** The delivery queue's maxReceiveCount: on the last receive, transient failures are dead-lettered by us, with their reason. */
   maxReceiveCount: number;
+  /** When repeated access failures suspend a registration (default SUSPENSION_POLICY). */
+  suspension?: SuspensionPolicy;
+  now?: () => Date;
 }
 
 export interface DeliveryReport {
@@ -92,7 +96,9 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
     groups.set(groupKey, group);
   }));
 
-  await Promise.all([...groups.values()].map((group) => deliverGroup(group, deps, report, letters, retry)));
+  const outcomes = await Promise.all([...groups.values()].map((group) => deliverGroup(group, deps, report, letters, retry)));
+  // What the customer's setup did to these findings goes on the registration, where the customer's GET shows it.
+  await Promise.all(outcomes.map((outcome) => recordAccessOutcome(deps.registry, outcome, deps.suspension ?? SUSPENSION_POLICY, deps.now?.() ?? new Date())));
 
   // A transient failure on the last receive would otherwise be moved to the DLQ by SQS without a reason.
   // Only the findings that failed transiently go: the record's other findings were imported or
@@ -122,8 +128,9 @@ async function deliverGroup(
   report: DeliveryReport,
   letters: Array<DeadLetter<number>>,
   retry: Map<number, { failure: Failure; items: Item[] }>,
-): Promise<void> {
+): Promise<DestinationOutcome> {
   const { registration, region, items } = group;
+  let imported = 0;
   const context = { accountId: registration.accountId, region, ...(registration.roleArn ? { roleArn: registration.roleArn } : {}) };
   const fail = (chunk: Item[], failure: Failure): void => {
     if (failure.kind === 'permanent') {
@@ -183,6 +190,7 @@ async function deliverGroup(
       continue;
     }
     report.imported += outcome.imported;
+    imported += outcome.imported;
     const refused = outcome.failedFindings.filter(({ failure }) => failure.kind === 'access-refused');
     if (refused.length > 0) {
       const verdict = await judgeRefusedAccess(client!, registration.mode, refused.map(({ index, failure }) => ({ productArn: productOf(chunk[index]!), failure })), context);
@@ -194,6 +202,9 @@ async function deliverGroup(
       fail([item], failure.kind === 'access-refused' ? (destinationFailure ?? productFailures.get(productOf(item))!) : failure);
     }
   }
+  const [productFailure] = productFailures.values();
+  const failure = destinationFailure ?? productFailure;
+  return { registration, region, imported, ...(failure ? { failure } : {}) };
 }
 
 function groupOf(message: DeliveryMessage): DeliveryGroup {

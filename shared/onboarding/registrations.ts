@@ -43,9 +43,15 @@ export class Onboarding {
     return listProducts(this.deps.registry);
   }
 
-  async create(caller: Caller, input: CreateInput, partnerId?: string) {
+  /**
+   * Creates a PENDING registration with a fresh ExternalId for the caller's account. Customers may
+   * self-register cross-account-role only; the operator (`asOperator`) may also register the modes that
+   * need the partner's own arrangement, and names the partner that must own the product.
+   */
+  async create(caller: Caller, input: CreateInput, asOperator?: { partnerId: string }) {
     const mode = input.mode ?? 'cross-account-role';
-    if (mode !== 'cross-account-role') {
+    const partnerId = asOperator?.partnerId;
+    if (mode !== 'cross-account-role' && !asOperator) {
       throw new BadRequestError('UnsupportedMode',
         `mode "${mode}" cannot be self-registered: it needs the partner's own arrangement with AWS. Send "cross-account-role" (the default), or ask the partner's operator.`);
     }
@@ -87,15 +93,15 @@ export class Onboarding {
   }
 
   /** Stores the customer's role (a change of role needs a new verification before findings flow), then verifies. */
-  async setRole(caller: Caller, productKey: string, roleArn: string): Promise<RegistrationView> {
-    await this.change(caller, productKey, (current) => {
+  async setRole(caller: Caller, productKey: string, roleArn: string, options: { verify?: boolean } = {}): Promise<RegistrationView> {
+    const stored = await this.change(caller, productKey, (current) => {
       checkRoleArn(roleArn, current.accountId, this.deps.customerRoleNamePrefix);
       if (current.roleArn === roleArn) return undefined;
       const status: RegistrationStatus = current.status === 'ACTIVE' ? 'PENDING' : current.status;
       const { verification: _previous, ...rest } = current;
       return this.next(rest, { roleArn }, status, caller.arn, current.roleArn ? `role changed from ${current.roleArn}` : 'role set');
     });
-    return this.verify(caller, productKey);
+    return options.verify === false ? stored : this.verify(caller, productKey);
   }
 
   /**
@@ -125,6 +131,21 @@ export class Onboarding {
       if (attempt >= MAX_WRITE_ATTEMPTS) throw this.busy(productKey);
       // Someone changed it meanwhile (a new role, an offboard): verify what is there now.
     }
+  }
+
+  /**
+   * The operator's manual status change, under the same rules: an offboarded registration stays
+   * offboarded, and a cross-account-role registration becomes ACTIVE only through a passed verification.
+   */
+  async setStatus(caller: Caller, productKey: string, status: RegistrationStatus): Promise<RegistrationView> {
+    if (status === 'OFFBOARDED') return this.offboard(caller, productKey);
+    return this.change(caller, productKey, (current) => {
+      if (status === 'ACTIVE' && current.mode === 'cross-account-role' && current.verification?.outcome !== 'passed') {
+        throw new ConflictError('VerificationRequired',
+          `A cross-account-role registration becomes ACTIVE only when its verification passes; run verify instead (last verification: ${current.verification?.outcome ?? 'none'}).`);
+      }
+      return current.status === status ? undefined : this.next(current, {}, status, caller.arn, 'status set by operator');
+    });
   }
 
   /** Offboards at once; the record stays for audit. Offboarding an offboarded registration answers it as it is. */

@@ -238,6 +238,29 @@ export class DynamoRegistry implements Registry {
     }
   }
 
+  async suspendRegistration(accountId: string, productKey: string, change: { at: string; by: string; reason: string }): Promise<boolean> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: registrationKey(accountId, productKey),
+          UpdateExpression: 'SET #status = :suspended, updatedAt = :at, version = if_not_exists(version, :zero) + :one, ' +
+            '#history = list_append(if_not_exists(#history, :empty), :entry)',
+          ConditionExpression: '#status = :active',
+          ExpressionAttributeNames: { '#status': 'status', '#history': 'history' },
+          ExpressionAttributeValues: {
+            ':suspended': 'SUSPENDED', ':active': 'ACTIVE', ':at': change.at, ':zero': 0, ':one': 1, ':empty': [],
+            ':entry': [{ status: 'SUSPENDED', at: change.at, by: change.by, reason: change.reason }],
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async clearAccessFailures(accountId: string, productKey: string): Promise<void> {
     try {
       await this.documents.send(

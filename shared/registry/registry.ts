@@ -35,6 +35,8 @@ export interface Registry {
    * returns the counts after the write, or undefined when the registration is no longer ACTIVE.
    */
   recordAccessFailure(accountId: string, productKey: string, failure: Omit<AccessFailures, 'count' | 'firstAt'>): Promise<AccessFailures | undefined>;
+  /** ACTIVE -> SUSPENDED with an audit entry (atomic); false when it was not ACTIVE any more. */
+  suspendRegistration(accountId: string, productKey: string, change: { at: string; by: string; reason: string }): Promise<boolean>;
   /** Forgets recorded access failures after a successful delivery. */
   clearAccessFailures(accountId: string, productKey: string): Promise<void>;
 }
