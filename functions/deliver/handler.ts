@@ -11,6 +11,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { queueUrl, readConfig, tableName } from '#shared/config.js';
 import { CredentialResolver } from '#shared/credentials/credential-resolver.js';
+import { SUSPENSION_POLICY } from '#shared/delivery/access-failures.js';
 import { deliverRecords, type DeliveryReport } from '#shared/delivery/deliver-records.js';
 import { ImportPacer } from '#shared/delivery/import-pacer.js';
 import { SecurityHubClients } from '#shared/delivery/securityhub-clients.js';
@@ -23,6 +24,9 @@ const config = readConfig(
     DEAD_LETTER_QUEUE_URL: queueUrl('dead-letter queue'),
     MAX_RECEIVE_COUNT: z.coerce.number({ error: 'required: the delivery queue redrive policy maxReceiveCount' }).check(z.int(), z.minimum(1)),
     ROLE_SESSION_NAME_PREFIX: z._default(z.string().check(z.regex(/^[\w+=,.@-]{1,32}$/, 'must be 1-32 of [\w+=,.@-]')), 'securityhub-broker'),
+    // When repeated access failures suspend a registration (shared/delivery/access-failures.ts).
+    SUSPEND_AFTER_FAILURES: z._default(z.coerce.number().check(z.int(), z.minimum(1)), SUSPENSION_POLICY.failures),
+    SUSPEND_AFTER_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), SUSPENSION_POLICY.windowMs / 1000),
   }),
 );
 const sqs = tracer.captureAWSv3Client(new SQSClient({}));
@@ -37,6 +41,7 @@ const deps = {
   sqs,
   deadLetterQueueUrl: config.DEAD_LETTER_QUEUE_URL,
   maxReceiveCount: config.MAX_RECEIVE_COUNT,
+  suspension: { failures: config.SUSPEND_AFTER_FAILURES, windowMs: config.SUSPEND_AFTER_SECONDS * 1000 },
 };
 const processor = new BatchProcessor(EventType.SQS);
 

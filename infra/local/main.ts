@@ -8,7 +8,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO, seedDemo } from './seed-demo.js';
-import { startLocalStack } from './stack.js';
+import { LOCAL_BROKER, startLocalStack } from './stack.js';
+import { STSClient } from '@aws-sdk/client-sts';
 
 const { values: flags } = parseArgs({
   options: {
@@ -36,10 +37,14 @@ const stack = await startLocalStack({
   ...(flags['in-memory'] ? {} : { dataDir: resolve(String(flags['data-dir'])) }),
   logLevel: String(flags['log-level']),
 });
+const verifierSts = new STSClient({ credentials: { accessKeyId: LOCAL_BROKER.verifierAccessKeyId, secretAccessKey: LOCAL_BROKER.verifierSecretAccessKey } });
 const demo = await seedDemo({
   registry: stack.registry, emulator: stack.emulator.state, region: stack.region, partnerAccountId: stack.brokerAccountId,
-  brokerPrincipalArn: stack.brokerPrincipalArn, ...(previous?.partner?.token ? { previousToken: previous.partner.token } : {}),
+  principals: { delivery: stack.brokerPrincipalArn, verifier: stack.verifierPrincipalArn },
+  customerRoleNamePrefix: LOCAL_BROKER.customerRoleNamePrefix, verifierSts, sessionName: `${LOCAL_BROKER.roleSessionNamePrefix}-verify`,
+  ...(previous?.partner?.token ? { previousToken: previous.partner.token } : {}),
 });
+verifierSts.destroy();
 
 const state = {
   apiUrl: stack.apiUrl,

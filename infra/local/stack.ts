@@ -26,6 +26,8 @@ export interface LocalStackOptions {
   /** As the event source mapping's MaximumBatchingWindowInSeconds, in ms. */
   batchingWindowMs?: number;
   logLevel?: string;
+  /** Deliver's suspension policy (SUSPEND_AFTER_FAILURES / SUSPEND_AFTER_SECONDS); the deployed defaults when absent. */
+  suspendAfter?: { failures: number; seconds: number };
 }
 
 export interface LocalStack {
@@ -39,8 +41,10 @@ export interface LocalStack {
   deadLetterQueueUrl: string;
   /** The account the broker runs in (the partner's, for cross-account-role delivery). */
   brokerAccountId: string;
-  /** The principal customers' roles trust: the deliver function's role. */
+  /** The principal customers' roles trust for delivery: the deliver function's role. */
   brokerPrincipalArn: string;
+  /** The verifier principal customers' roles also trust: the onboarding function's role. */
+  verifierPrincipalArn: string;
   registry: DynamoRegistry;
   sqs: SQSClient;
   poller: SqsPoller;
@@ -52,7 +56,13 @@ export const LOCAL_BROKER = {
   principalArn: 'arn:aws:iam::111111111111:role/SecurityHubBroker-deliver',
   accessKeyId: 'AKIALOCALBROKER00001',
   secretAccessKey: 'local-broker-secret-key-for-the-emulator-only',
+  /** The onboarding function's role, with its own key: in AWS each function has its own execution role. */
+  verifierPrincipalArn: 'arn:aws:iam::111111111111:role/SecurityHubBroker-onboarding',
+  verifierAccessKeyId: 'AKIALOCALVERIFIER001',
+  verifierSecretAccessKey: 'local-verifier-secret-key-for-the-emulator-only',
   tableName: 'securityhub-broker',
+  customerRoleNamePrefix: 'SecurityHubFindingsBroker',
+  roleSessionNamePrefix: 'securityhub-broker',
 } as const;
 
 let startedInThisProcess = false;
@@ -75,6 +85,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   emulator.state.addAccount(LOCAL_BROKER.accountId);
   emulator.state.addAccessKey({ accountId: LOCAL_BROKER.accountId, principalArn: LOCAL_BROKER.principalArn,
     accessKeyId: LOCAL_BROKER.accessKeyId, secretAccessKey: LOCAL_BROKER.secretAccessKey });
+  emulator.state.addAccessKey({ accountId: LOCAL_BROKER.accountId, principalArn: LOCAL_BROKER.verifierPrincipalArn,
+    accessKeyId: LOCAL_BROKER.verifierAccessKeyId, secretAccessKey: LOCAL_BROKER.verifierSecretAccessKey });
   const dynamo = await startDynamo(options.dynamoPort ?? 0, options.dataDir && join(options.dataDir, 'dynamodb'));
   const queues = await startQueues({
     port: options.sqsPort ?? 0, region, maxReceiveCount,
@@ -90,11 +102,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     AWS_ENDPOINT_URL_SQS: queues.endpoint,
     AWS_ENDPOINT_URL_STS: emulator.url,
     AWS_ENDPOINT_URL_SECURITYHUB: emulator.url,
+    AWS_ENDPOINT_URL_IAM: emulator.url,
     TABLE_NAME: LOCAL_BROKER.tableName,
     DELIVERY_QUEUE_URL: queues.deliveryQueueUrl,
     DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
     MAX_RECEIVE_COUNT: String(maxReceiveCount),
-    ROLE_SESSION_NAME_PREFIX: 'securityhub-broker',
+    ROLE_SESSION_NAME_PREFIX: LOCAL_BROKER.roleSessionNamePrefix,
+    DELIVERY_PRINCIPAL_ARN: LOCAL_BROKER.principalArn,
+    VERIFIER_PRINCIPAL_ARN: LOCAL_BROKER.verifierPrincipalArn,
+    CUSTOMER_ROLE_NAME_PREFIX: LOCAL_BROKER.customerRoleNamePrefix,
+    LOCAL_VERIFIER_ACCESS_KEY_ID: LOCAL_BROKER.verifierAccessKeyId,
+    LOCAL_VERIFIER_SECRET_ACCESS_KEY: LOCAL_BROKER.verifierSecretAccessKey,
+    ...(options.suspendAfter
+      ? { SUSPEND_AFTER_FAILURES: String(options.suspendAfter.failures), SUSPEND_AFTER_SECONDS: String(options.suspendAfter.seconds) }
+      : {}),
     POWERTOOLS_SERVICE_NAME: 'securityhub-broker',
     POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
     POWERTOOLS_TRACE_ENABLED: 'false',
@@ -107,17 +128,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await ensureTable(dynamoClient, LOCAL_BROKER.tableName);
   const sqs = new SQSClient({});
 
-  const [{ handler: authorizer }, { handler: ingest }, { handler: deliver }] = await Promise.all([
+  const [{ handler: authorizer }, { handler: ingest }, { handler: deliver }, { handler: onboarding }] = await Promise.all([
     import('#functions/authorizer/handler.js'),
     import('#functions/ingest/handler.js'),
     import('#functions/deliver/handler.js'),
+    import('#functions/onboarding/handler.js'),
   ]);
+  const onboardingRoute = (method: string, resource: string) =>
+    ({ method, resource, auth: 'iam' as const, functionName: 'onboarding', handler: onboarding as unknown as ProxyHandler });
   const front: ApiFront = await startApiFront({
     port: options.apiPort ?? 0, region, accountId: LOCAL_BROKER.accountId, stage: 'v1',
     authorizer: authorizer as unknown as AuthorizerHandler,
+    credentials: { lookup: (accessKeyId) => emulator.state.credentials.lookup(accessKeyId), now: () => emulator.state.clock.now() },
     routes: [
       { method: 'POST', resource: '/v1/findings', functionName: 'ingest', handler: ingest as unknown as ProxyHandler },
       { method: 'POST', resource: '/v1/findings:validate', functionName: 'ingest', handler: ingest as unknown as ProxyHandler },
+      onboardingRoute('GET', '/v1/products'),
+      onboardingRoute('GET', '/v1/registrations'),
+      onboardingRoute('POST', '/v1/registrations'),
+      onboardingRoute('GET', '/v1/registrations/{company}/{product}'),
+      onboardingRoute('DELETE', '/v1/registrations/{company}/{product}'),
+      onboardingRoute('PUT', '/v1/registrations/{company}/{product}/role'),
+      onboardingRoute('POST', '/v1/registrations/{company}/{product}/verify'),
     ],
   });
   const poller = new SqsPoller(sqs, deliver as unknown as SqsHandler, {
@@ -130,7 +162,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     apiUrl: front.url, region, emulator, dynamoEndpoint: dynamo.endpoint, sqsEndpoint: queues.endpoint,
     tableName: LOCAL_BROKER.tableName, deliveryQueueUrl: queues.deliveryQueueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl,
-    brokerAccountId: LOCAL_BROKER.accountId, brokerPrincipalArn: LOCAL_BROKER.principalArn,
+    brokerAccountId: LOCAL_BROKER.accountId, brokerPrincipalArn: LOCAL_BROKER.principalArn, verifierPrincipalArn: LOCAL_BROKER.verifierPrincipalArn,
     registry: new DynamoRegistry(dynamoClient, LOCAL_BROKER.tableName), sqs, poller,
     stop: async () => {
       await poller.stop();

@@ -2,6 +2,7 @@ import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { issueToken } from '#shared/auth/partner-tokens.js';
 import { productArn } from '#shared/product/product-arn.js';
 import { generateExternalId } from '#shared/registry/external-id.js';
+import { permissionsPolicy } from '#shared/onboarding/role-documents.js';
 import type { DeliveryMode, Registration } from '#shared/registry/model.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '#infra/local/stack.js';
 import type { SubmissionReply } from '#shared/ingest/submit-findings.js';
@@ -48,6 +49,11 @@ export async function addCustomer(stack: LocalStack, partner: TestPartner, setup
     accountId, roleName,
     trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: stack.brokerPrincipalArn }, Action: 'sts:AssumeRole',
       Condition: { StringEquals: { 'sts:ExternalId': trust === 'external-id' ? externalId : generateExternalId() } } }] },
+    // The least-privilege policy the onboarding API hands out, exactly.
+    permissionPolicies: { SecurityHubFindingsBrokerImport: permissionsPolicy({
+      accountId, externalId, roleName, productArns: [partner.productArn],
+      principals: { delivery: stack.brokerPrincipalArn, verifier: stack.verifierPrincipalArn },
+    }) },
   });
   if (hubEnabled) state.enableHub(accountId, stack.region);
   if (subscribed) state.enableProduct(accountId, stack.region, partner.productArn);
