@@ -12,7 +12,8 @@ let accounts = 0;
 const opened: CustomerAccount[] = [];
 
 beforeAll(async () => {
-  stack = await startBroker();
+  // Deliver suspends after 3 refused deliveries, at once (the deployed default also waits 5 minutes).
+  stack = await startBroker({ suspendAfter: { failures: 3, seconds: 0 } });
   partner = await addPartner(stack, 'acme');
 }, 60_000);
 afterAll(async () => {
@@ -299,6 +300,33 @@ describe('verification explains each broken setup and turns ACTIVE once it is fi
     expect(suspended.history.map((h: { status: string }) => h.status)).toEqual(['PENDING', 'PENDING', 'ACTIVE', 'SUSPENDED']);
     expect(suspended.history.at(-1).by).toBe(`arn:aws:iam::${customer.accountId}:user/cloud-engineer`);
   }, 30_000);
+});
+
+describe('when delivery is refused', () => {
+  it('records the refusals on the registration, suspends it after the threshold, shows why, and a passing re-verify makes it ACTIVE again', async () => {
+    const customer = newCustomer();
+    const setup = await register(customer);
+    await customer.call('PUT', `${path()}/role`, { roleArn: await buildRole(customer, setup) });
+    await customer.iam.send(new DeleteRolePolicyCommand({ RoleName: setup.roleName, PolicyName: 'SecurityHubFindingsBrokerImport' }));
+    for (let batch = 1; batch <= 3; batch++) {
+      const posted = await postFindings(stack, partner.token, { Findings: findingsFor(partner, customer.accountId, 2, `refused-${batch}`) });
+      expect(posted.body.accepted).toBe(2);
+      await expect.poll(async () => (await customer.call('GET', path())).body.deliveryProblem?.count, { timeout: 15_000, interval: 200 }).toBe(batch);
+      const seen = (await customer.call('GET', path())).body;
+      expect(seen.deliveryProblem).toMatchObject({ code: 'ImportAccessDenied', region: stack.region });
+      expect(seen.deliveryProblem.message).toMatch(/securityhub:BatchImportFindings/);
+      expect(seen.status).toBe(batch < 3 ? 'ACTIVE' : 'SUSPENDED');
+    }
+    const suspended = (await customer.call('GET', path())).body;
+    expect(suspended.history.at(-1)).toMatchObject({ status: 'SUSPENDED', by: 'broker:deliver' });
+    expect(suspended.statusReason).toMatch(/Suspended/);
+    // Findings for a suspended registration are refused at ingest, with no AssumeRole at all.
+    expect((await postFindings(stack, partner.token, { Findings: findingsFor(partner, customer.accountId, 1, 'while-suspended') })).body.accepted).toBe(0);
+
+    await restorePermissions(customer, setup);
+    const active = (await customer.call('POST', `${path()}/verify`)).body;
+    expect(active).toMatchObject({ status: 'ACTIVE', deliveryProblem: null, problems: [] });
+  }, 60_000);
 });
 
 describe('who may call', () => {
