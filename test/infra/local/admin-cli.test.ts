@@ -28,6 +28,19 @@ async function admin(...args: string[]): Promise<Record<string, string>> {
   return JSON.parse(stdout);
 }
 
+/** Runs the CLI expecting a refusal: its exit code and what it told the operator. */
+async function refused(...args: string[]): Promise<{ code: number; stderr: string }> {
+  try {
+    await run('npm', ['run', '--silent', 'broker-admin', '--', ...args], { env });
+  } catch (error) {
+    const failure = error as { code: number; stderr: string };
+    return { code: failure.code, stderr: failure.stderr };
+  }
+  throw new Error(`broker-admin ${args.join(' ')} succeeded but should have been refused`);
+}
+
+const addRegistration = (...flags: string[]) => ['add-registration', '--partner-id', 'acme', '--product-arn', PRODUCT_ARN, ...flags];
+
 describe('operator CLI', () => {
   it('adds a partner, issues a token that verifies, and revokes it', async () => {
     await admin('add-partner', '--partner-id', 'acme', '--name', 'Acme', '--product-arn', PRODUCT_ARN);
@@ -38,11 +51,49 @@ describe('operator CLI', () => {
     expect(await verifyToken(issued.token!, registry)).toBeUndefined();
   }, 60_000);
 
-  it('registers a customer with a broker-issued ExternalId the operator cannot choose', async () => {
-    const created = await admin('add-registration', '--partner-id', 'acme', '--account-id', '222222222222', '--product-arn', PRODUCT_ARN,
-      '--role-arn', 'arn:aws:iam::222222222222:role/SecurityHubFindingsBroker-acme');
+  it('registers a customer PENDING, with a broker-issued ExternalId the operator cannot choose, and the role stored unverified', async () => {
+    const created = await admin(...addRegistration('--account-id', '222222222222', '--role-arn', 'arn:aws:iam::222222222222:role/SecurityHubFindingsBroker-acme'));
     expect(created.externalId).toMatch(/^[\w-]{43}$/);
     const stored = await registry.getRegistration('222222222222', 'acme/scanner');
-    expect(stored).toMatchObject({ status: 'ACTIVE', regions: ['eu-west-1'], mode: 'cross-account-role', externalId: created.externalId });
+    expect(stored).toMatchObject({ status: 'PENDING', regions: ['eu-west-1'], mode: 'cross-account-role', externalId: created.externalId,
+      roleArn: 'arn:aws:iam::222222222222:role/SecurityHubFindingsBroker-acme' });
+    expect(stored?.history?.[0]?.by).toMatch(/^operator:/);
+  }, 60_000);
+
+  it.each([
+    ['a role ARN that is no ARN', ['--account-id', '200000000001', '--role-arn', 'not-an-arn'], 1, /InvalidRoleArn/],
+    ['a user ARN as the role', ['--account-id', '200000000002', '--role-arn', 'arn:aws:iam::200000000002:user/SecurityHubFindingsBroker-x'], 1, /InvalidRoleArn: .*user ARN/],
+    ['a role in another account', ['--account-id', '200000000003', '--role-arn', 'arn:aws:iam::999999999999:role/SecurityHubFindingsBroker-x'], 1, /RoleInOtherAccount/],
+    ['account abc', ['--account-id', 'abc'], 2, /12-digit/],
+    ['Region mars-1', ['--account-id', '200000000004', '--region', 'mars-1'], 1, /InvalidRegion: .*eu-west-1/],
+  ])('refuses %s and stores nothing wrong', async (_what, flags, exitCode, message) => {
+    const result = await refused(...addRegistration(...flags));
+    expect(result.code).toBe(exitCode);
+    expect(result.stderr).toMatch(message);
+  }, 60_000);
+
+  it('refuses a partner that does not exist and a product the partner does not own', async () => {
+    expect((await refused('add-registration', '--partner-id', 'nobody', '--product-arn', PRODUCT_ARN, '--account-id', '200000000005')).stderr).toMatch(/no partner nobody/);
+    const other = 'arn:aws:securityhub:eu-west-1:111111111111:product/globex/radar';
+    await admin('add-partner', '--partner-id', 'globex', '--name', 'Globex', '--product-arn', other);
+    const notOwned = await refused('add-registration', '--partner-id', 'acme', '--product-arn', other, '--account-id', '200000000006');
+    expect(notOwned.stderr).toMatch(/ProductNotOwned/);
+    expect((await refused('add-partner', '--partner-id', 'copycat', '--name', 'Copycat', '--product-arn', other)).stderr).toMatch(/already belongs to partner globex/);
+  }, 60_000);
+
+  it('issues one ExternalId when five operators add the same registration at once', async () => {
+    const runs = await Promise.all(Array.from({ length: 5 }, () => admin(...addRegistration('--account-id', '200000000007'))));
+    expect(new Set(runs.map((r) => r.externalId)).size).toBe(1);
+    expect((await registry.getRegistration('200000000007', 'acme/scanner'))?.externalId).toBe(runs[0]!.externalId);
+  }, 60_000);
+
+  it('never resurrects an offboarded registration, and activates a cross-account-role one only by verification', async () => {
+    await admin(...addRegistration('--account-id', '200000000008'));
+    expect((await refused('set-status', '--account-id', '200000000008', '--product-key', 'acme/scanner', '--status', 'ACTIVE')).stderr).toMatch(/VerificationRequired/);
+    await admin('set-status', '--account-id', '200000000008', '--product-key', 'acme/scanner', '--status', 'OFFBOARDED');
+    const again = await admin(...addRegistration('--account-id', '200000000008'));
+    expect(again.status).toBe('OFFBOARDED');
+    expect((await refused('set-status', '--account-id', '200000000008', '--product-key', 'acme/scanner', '--status', 'PENDING')).stderr).toMatch(/RegistrationOffboarded/);
+    expect((await registry.getRegistration('200000000008', 'acme/scanner'))?.status).toBe('OFFBOARDED');
   }, 60_000);
 });
