@@ -55,7 +55,8 @@ function callerOf(event: APIGatewayProxyEvent): Caller {
 type Route = (event: APIGatewayProxyEvent, caller: Caller) => Promise<APIGatewayProxyResult>;
 const REGISTRATION = '/v1/registrations/{company}/{product}';
 const ROUTES: Record<string, Route> = {
-  'GET /v1/products': async () => jsonReply(200, { products: await onboarding.products() }),
+  // The partner's internal id stays inside: customers know a product by its key, name and ARNs.
+  'GET /v1/products': async () => jsonReply(200, { products: (await onboarding.products()).map(({ partnerId: _id, ...offer }) => offer) }),
   'GET /v1/registrations': async (_event, caller) => jsonReply(200, { registrations: await onboarding.list(caller) }),
   'POST /v1/registrations': async (event, caller) => jsonReply(201, await onboarding.create(caller, parseCreateBody(event.body))),
   [`GET ${REGISTRATION}`]: async (event, caller) => jsonReply(200, await onboarding.get(caller, parseProductPath(event.pathParameters))),

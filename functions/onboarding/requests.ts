@@ -13,7 +13,7 @@ const createBody = z.strictObject({
   product: z.string().check(z.regex(/^[\w.-]{1,128}\/[\w.-]{1,128}$/, 'must be a product key "<company>/<product>" from GET /v1/products')),
   regions: z.array(z.string().check(z.regex(REGION, 'must be a Region name such as us-east-1'))).check(
     z.minLength(1, 'must name at least one Region'), z.maxLength(MAX_REGIONS, `must name at most ${MAX_REGIONS} Regions`)),
-  mode: z.optional(z.enum(DELIVERY_MODES)),
+  mode: z.optional(z.enum(DELIVERY_MODES, { error: `must be one of ${DELIVERY_MODES.join(', ')} (default cross-account-role)` })),
 });
 const roleBody = z.strictObject({
   roleArn: z.string().check(z.minLength(20, 'must be an IAM role ARN'), z.maxLength(2048, 'must be at most 2048 characters (an IAM role ARN)')),

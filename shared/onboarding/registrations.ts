@@ -75,11 +75,12 @@ export class Onboarding {
     if (!stored.created) {
       const existing = stored.existing;
       const message = existing.status === 'OFFBOARDED'
-        ? `Account ${caller.accountId} offboarded ${input.product}; an offboarded registration is kept for audit and never reactivated. Ask the operator to reopen it.`
+        ? `Account ${caller.accountId} offboarded ${input.product}. Offboarding is final: the record stays as the audit trail and the broker never delivers for this account and product again.`
         : `Account ${caller.accountId} is already registered for ${input.product} (status ${existing.status}); its ExternalId stays the same. GET /v1/registrations/${input.product} shows it.`;
       throw new ConflictError('RegistrationExists', message, { registration: this.view(existing, offer) });
     }
-    return { registration: this.view(registration, offer), setup: roleSetup(registration, offer, this.deps) };
+    const { setup: _inSetup, ...view } = this.view(registration, offer);
+    return { registration: view, setup: roleSetup(registration, offer, this.deps) };
   }
 
   async get(caller: Caller, productKey: string): Promise<RegistrationView> {
@@ -94,6 +95,7 @@ export class Onboarding {
 
   /** Stores the customer's role (a change of role needs a new verification before findings flow), then verifies. */
   async setRole(caller: Caller, productKey: string, roleArn: string, options: { verify?: boolean } = {}): Promise<RegistrationView> {
+    await this.offered(productKey);
     const stored = await this.change(caller, productKey, (current) => {
       checkRoleArn(roleArn, current.accountId, this.deps.customerRoleNamePrefix);
       if (current.roleArn === roleArn) return undefined;
@@ -115,7 +117,7 @@ export class Onboarding {
       if (!current.roleArn || !current.externalId) {
         throw new ConflictError('RoleNotSet', `No role is set for ${productKey} yet. Create it as the registration's setup says, then PUT /v1/registrations/${productKey}/role.`);
       }
-      const offer = await this.offer(productKey);
+      const offer = await this.offered(productKey);
       const result = await this.deps.verify({
         accountId: current.accountId, roleArn: current.roleArn, externalId: current.externalId,
         productArns: current.regions.map((region) => offer.productArns[region]).filter((arn): arn is string => arn !== undefined),
@@ -195,6 +197,15 @@ export class Onboarding {
         `The registration for ${productKey} was offboarded; it is kept for audit and cannot be changed or verified.`);
     }
     return registration;
+  }
+
+  /** The product of an existing registration: its partner may have withdrawn it since. */
+  private async offered(productKey: string): Promise<ProductOffer> {
+    const offer = await findProduct(this.deps.registry, productKey);
+    if (!offer) {
+      throw new ConflictError('ProductNotOffered', `The partner no longer offers ${productKey}, so the broker cannot deliver its findings; offboard this registration (DELETE).`);
+    }
+    return offer;
   }
 
   private async offer(productKey: string): Promise<ProductOffer> {

@@ -32,7 +32,7 @@ export interface PartnerToken {
 export interface StatusChange {
   status: RegistrationStatus;
   at: string;
-  /** The caller's ARN (customer, operator), or `broker:deliver` / `broker:verify` for the broker itself. */
+  /** The caller's ARN (customer), `operator:<user>` (the operator CLI), or `broker:deliver` when deliver suspends it. */
   by: string;
   reason?: string;
 }

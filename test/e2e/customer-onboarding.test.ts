@@ -66,8 +66,9 @@ describe('a customer onboards itself over the SigV4-signed API', () => {
     const products = await customer.call('GET', '/v1/products');
     expect(products.status).toBe(200);
     expect(products.body.products).toContainEqual(expect.objectContaining({
-      productKey: partner.productKey, partnerId: partner.partnerId, productArns: { [stack.region]: partner.productArn },
+      productKey: partner.productKey, partnerName: partner.partnerId, productArns: { [stack.region]: partner.productArn },
     }));
+    expect(products.body.products[0]).not.toHaveProperty('partnerId');
 
     const created = await customer.call('POST', '/v1/registrations', { product: partner.productKey, regions: [stack.region] });
     expect(created.status).toBe(201);
