@@ -27,6 +27,12 @@ function optionalText(input: Params, key: string): string | undefined {
   return input[key] === undefined ? undefined : text(input, key);
 }
 
+function object(input: Params, key: string): object {
+  const value = input[key];
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AdminInputError(`${key} is required (an object)`);
+  return value;
+}
+
 const ROUTES: Record<string, Handler> = {
   'GET calls': (state) => ({ calls: state.calls() }),
   'GET counts': (state, input) => {
@@ -48,10 +54,24 @@ const ROUTES: Record<string, Handler> = {
       secretAccessKey: optionalText(input, 'secretAccessKey'),
     }),
   'POST roles': (state, input) => {
-    if (typeof input.trustPolicy !== 'object' || input.trustPolicy === null) throw new AdminInputError('trustPolicy is required (an object)');
-    return state.putRole({ accountId: text(input, 'accountId'), roleName: text(input, 'roleName'), trustPolicy: input.trustPolicy });
+    const { permissionPolicies, unrestricted } = input;
+    if (permissionPolicies !== undefined && !Object.values(object(input, 'permissionPolicies')).every((d) => typeof d === 'object' && d !== null)) {
+      throw new AdminInputError('permissionPolicies must map policy names to policy documents (objects)');
+    }
+    if (unrestricted !== undefined && typeof unrestricted !== 'boolean') throw new AdminInputError('unrestricted must be a boolean');
+    return state.putRole({
+      accountId: text(input, 'accountId'), roleName: text(input, 'roleName'), trustPolicy: object(input, 'trustPolicy'),
+      ...(permissionPolicies !== undefined ? { permissionPolicies: permissionPolicies as Record<string, object> } : {}),
+      ...(unrestricted !== undefined ? { unrestricted } : {}),
+    });
   },
   'DELETE roles': (state, input) => state.deleteRole(text(input, 'accountId'), text(input, 'roleName')),
+  'POST role-policies': (state, input) =>
+    state.putRolePolicy(text(input, 'accountId'), text(input, 'roleName'), text(input, 'policyName'), object(input, 'document')),
+  'POST scps': (state, input) => state.attachServiceControlPolicy(text(input, 'accountId'), object(input, 'document')),
+  'DELETE scps': (state, input) => state.detachServiceControlPolicies(text(input, 'accountId')),
+  'POST rcps': (state, input) => state.attachResourceControlPolicy(text(input, 'accountId'), object(input, 'document')),
+  'DELETE rcps': (state, input) => state.detachResourceControlPolicies(text(input, 'accountId')),
   'POST hubs': (state, input) => state.enableHub(text(input, 'accountId'), text(input, 'region')),
   'DELETE hubs': (state, input) => state.disableHub(text(input, 'accountId'), text(input, 'region')),
   'POST products': (state, input) => state.enableProduct(text(input, 'accountId'), text(input, 'region'), text(input, 'productArn')),

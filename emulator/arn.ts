@@ -30,9 +30,21 @@ export function parseRoleArn(arn: string): RoleRef | undefined {
   return match ? { accountId: match[1]!, roleName: match[2]! } : undefined;
 }
 
-/** Assumption: partition `aws` only (the emulator has no China or GovCloud Regions). */
-export function roleArn(accountId: string, roleName: string): string {
-  return `arn:aws:iam::${accountId}:role/${roleName}`;
+/**
+ * `arn:aws:iam::ACCT:role/[path/]NAME` (reference_identifiers.html#identifiers-arns); `path` starts and
+ * ends with '/'. Assumption: partition `aws` only (the emulator has no China or GovCloud Regions).
+ */
+export function roleArn(accountId: string, roleName: string, path = '/'): string {
+  return `arn:aws:iam::${accountId}:role${path}${roleName}`;
+}
+
+/**
+ * The account field of an ARN (`arn:partition:service:region:account:resource`,
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html); undefined for `*` or an ARN
+ * without one (e.g. AWS's own Security Hub products).
+ */
+export function arnAccount(arn: string): string | undefined {
+  return /^arn:[^:]*:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1];
 }
 
 /** `arn:aws:sts::account:assumed-role/role-name/role-session-name` (reference_identifiers.html#identifiers-arns). */

@@ -1,10 +1,12 @@
 /**
- * The path every AWS request takes, whichever service it addresses, in the order AWS's front end
- * applies it: find the operation, authenticate (SigV4, known key, live session), apply injected
- * faults, then run the operation. Every request that reached an operation is counted, errors
- * included, against the account its credentials resolve to.
+ * The path every AWS request takes, whichever service it addresses: find the operation, authenticate
+ * (SigV4, known key, live session), apply injected faults, authorise (IAM policy evaluation,
+ * authorization.ts), then run the operation. Assumption: this order; AWS documents none between its
+ * front end's checks. Every request that reached an operation is counted, errors included, against
+ * the account its credentials resolve to.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { authorize } from './authorization.js';
 import { AwsServiceError } from './errors.js';
 import type { EmulatorRequest, HttpReply } from './http-io.js';
 import type { Caller } from './identity.js';
@@ -37,7 +39,7 @@ function authenticate(binding: ServiceBinding, state: EmulatorState, request: Em
   if (credential.sessionToken !== undefined && header(request, 'x-amz-security-token') !== credential.sessionToken) {
     throw binding.errors.unknownAccessKey();
   }
-  const problem = signatureProblem(request, auth, credential.secretAccessKey, binding.signingName);
+  const problem = signatureProblem(request, auth, credential.secretAccessKey, binding.signingName, binding.signingRegion);
   if (problem) throw binding.errors.badSignature(problem);
   if (credential.expiresAt !== undefined && credential.expiresAt <= state.clock.now()) throw binding.errors.expiredToken();
   return { caller: credential.caller, region: auth.region };
@@ -58,7 +60,11 @@ async function answer(
   if (fault.answer === 'expired-credentials') throw binding.errors.expiredToken();
   if (fault.answer === 'throttle') throw binding.errors.throttled(fault.errorCode);
   if (fault.answer === 'server-error') throw binding.errors.internal('injected server error');
-  return binding.invoke(operation, { state, caller, region, request, requestId });
+  const context = { state, caller, region, request, requestId };
+  const wanted = binding.authorization?.(operation, context);
+  const denial = wanted && authorize(state, caller, wanted);
+  if (denial) throw binding.errors.accessDenied(denial);
+  return binding.invoke(operation, context);
 }
 
 export async function dispatch(binding: ServiceBinding, state: EmulatorState, request: EmulatorRequest, signal: AbortSignal): Promise<HttpReply> {

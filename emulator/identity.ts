@@ -1,11 +1,13 @@
 /**
  * Who a request's access key belongs to: long-term keys registered by the admin API, and session
  * credentials issued by AssumeRole. The caller's account and principal always come from here,
- * never from anything the request claims. Not modelled: identity-based policies of the caller (every
- * caller may call every action in its own account; see trust-policy.ts), access key deactivation or
- * deletion, GetSessionToken and federation.
+ * never from anything the request claims. Role sessions are authorised against their role's
+ * permission policies (authorization.ts). Assumption: long-term keys are not: a user or a role key
+ * registered by the admin API may call every action in its own account (service control policies
+ * still apply to it); see also trust-policy.ts. Not modelled: access key deactivation or deletion,
+ * GetSessionToken and federation.
  */
-import { ACCOUNT_ID_PATTERN, assumedRoleArn, parseRoleArn, principalAccount, roleArn } from './arn.js';
+import { ACCOUNT_ID_PATTERN, assumedRoleArn, parseRoleArn, principalAccount } from './arn.js';
 import * as ids from './ids.js';
 import type { AccessKeyInput, AccessKeyPair } from './types.js';
 
@@ -36,6 +38,12 @@ export interface Caller {
    * Lambda function's execution role) and chains too; the EC2 instance-profile exception is not modelled.
    */
   isRole: boolean;
+  /**
+   * For session credentials issued by AssumeRole: the role they are a session of, by its unique id, so
+   * that a deleted and re-created role of the same name does not lend its permissions to old sessions
+   * (IAM keys roles by unique id, reference_identifiers.html#identifiers-unique-ids).
+   */
+  session?: { accountId: string; roleName: string; roleId: string };
 }
 
 interface Credential {
@@ -49,6 +57,8 @@ interface Credential {
 export interface SessionInput {
   accountId: string;
   roleName: string;
+  /** The role's ARN, with its path (aws:PrincipalArn of the session). */
+  roleArn: string;
   roleId: string;
   sessionName: string;
   expiresAt: number;
@@ -107,10 +117,11 @@ export class CredentialStore {
       expiresAt: input.expiresAt,
       caller: {
         accountId: input.accountId,
-        principalArn: roleArn(input.accountId, input.roleName),
+        principalArn: input.roleArn,
         arn,
         userId: assumedRoleId,
         isRole: true,
+        session: { accountId: input.accountId, roleName: input.roleName, roleId: input.roleId },
       },
     });
     return { accessKeyId, secretAccessKey: secret, sessionToken, assumedRoleArn: arn, assumedRoleId };

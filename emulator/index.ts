@@ -1,7 +1,7 @@
 /**
- * The project's own STS + Security Hub emulator: speaks the real wire protocols (STS awsQuery,
- * Security Hub restJson1, SigV4) so the unchanged AWS SDK v3 clients and the AWS CLI talk to it by
- * endpoint. Test infrastructure only; the broker's code never imports it.
+ * The project's own STS, IAM and Security Hub emulator: speaks the real wire protocols (STS and IAM
+ * awsQuery, Security Hub restJson1, SigV4) so the unchanged AWS SDK v3 clients and the AWS CLI talk to
+ * it by endpoint. Test infrastructure only; the broker's code never imports it.
  */
 import { startServer } from './server.js';
 import { EmulatorState } from './state.js';

@@ -1,19 +1,38 @@
 /**
- * The HTTP server: admin routes under /_emulator/, STS at "/" (the only path STS uses: every STS
- * operation has requestUri "/", botocore sts/2011-06-15/service-2.json), Security Hub on every other
- * path (none of its operations uses "/", botocore securityhub/2018-10-26/service-2.json). stop() ends
- * open keep-alive sockets and pending injected latencies, so tests can start and stop many emulators
- * quickly. Assumption: AWS tells the services apart by host name (sts.<region>.amazonaws.com,
- * securityhub.<region>.amazonaws.com); one emulator endpoint serves both, so the path decides.
+ * The HTTP server: admin routes under /_emulator/, STS and IAM at "/" (the only path either uses: every
+ * STS and IAM operation has requestUri "/", botocore sts/2011-06-15/service-2.json and
+ * iam/2010-05-08/service-2.json), Security Hub on every other path (none of its operations uses "/",
+ * botocore securityhub/2018-10-26/service-2.json). At "/", the service is the one the SigV4 credential
+ * scope names (`sts` or `iam`, the models' signing names); for a request signed for neither, or not
+ * signed, the awsQuery Version parameter decides (IAM's 2010-05-08, otherwise STS), so that the service's
+ * own authentication error answers it. stop() ends open keep-alive sockets and pending injected
+ * latencies, so tests can start and stop many emulators quickly. Assumption: AWS tells the services
+ * apart by host name (sts.<region>.amazonaws.com, iam.amazonaws.com, securityhub.<region>.amazonaws.com);
+ * one emulator endpoint serves all three, so the path, scope and Version decide.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { ADMIN_PREFIX, handleAdmin } from './admin-api.js';
 import { dispatch } from './dispatch.js';
-import { BodyTooLargeError, json, readBody, send, toEmulatorRequest } from './http-io.js';
+import { BodyTooLargeError, json, readBody, send, toEmulatorRequest, type EmulatorRequest } from './http-io.js';
+import { iamBinding } from './iam/binding.js';
+import { formParams } from './query/protocol.js';
 import { securityHubBinding } from './securityhub/binding.js';
+import type { ServiceBinding } from './service.js';
+import { parseAuthorization } from './sigv4.js';
 import type { EmulatorState } from './state.js';
 import { stsBinding } from './sts/binding.js';
+
+/** IAM's API version (botocore iam/2010-05-08/service-2.json, metadata.apiVersion). */
+const IAM_VERSION = '2010-05-08';
+
+function bindingFor(request: EmulatorRequest): ServiceBinding {
+  if (request.path !== '/') return securityHubBinding;
+  const signed = parseAuthorization(request);
+  if (signed.kind === 'signed' && signed.auth.service === 'iam') return iamBinding;
+  if (signed.kind === 'signed' && signed.auth.service === 'sts') return stsBinding;
+  return formParams(request).get('Version') === IAM_VERSION ? iamBinding : stsBinding;
+}
 
 export interface RunningServer {
   url: string;
@@ -40,8 +59,7 @@ export async function startServer(state: EmulatorState, host: string, port: numb
       send(res, handleAdmin(state, request));
       return;
     }
-    const binding = request.path === '/' ? stsBinding : securityHubBinding;
-    send(res, await dispatch(binding, state, request, lifetime.signal));
+    send(res, await dispatch(bindingFor(request), state, request, lifetime.signal));
   }
 
   const server = createServer((req, res) => {

@@ -1,4 +1,4 @@
-/** What the request pipeline needs from each emulated service (STS, Security Hub). */
+/** What the request pipeline needs from each emulated service (STS, IAM, Security Hub). */
 import type { AwsServiceError } from './errors.js';
 import type { EmulatorRequest, HttpReply } from './http-io.js';
 import type { Caller } from './identity.js';
@@ -28,14 +28,32 @@ export interface ServiceErrors {
   /** `errorCode` picks one of the service's throttling codes, for services that have several. */
   throttled(errorCode?: SecurityHubThrottlingCode): AwsServiceError;
   internal(message: string): AwsServiceError;
+  /** The service's answer when IAM policy evaluation refuses the request (authorization.ts). */
+  accessDenied(message: string): AwsServiceError;
+}
+
+/**
+ * What a request asks IAM to authorise: the action (`service:Operation`, as the Service Authorization
+ * Reference names it) on each resource ARN the operation acts on. Each resource is judged on its own.
+ */
+export interface AuthorizationRequest {
+  action: string;
+  resources: string[];
 }
 
 export interface ServiceBinding {
   /** SigV4 signing name; the credential scope must name it. */
   signingName: string;
+  /** For a global service (IAM), the only Region its credential scope may name. */
+  signingRegion?: string;
   errors: ServiceErrors;
   /** The AWS operation name a request addresses, or an error for an unknown operation. */
   route(request: EmulatorRequest): string | AwsServiceError;
+  /**
+   * What the operation must be authorised for, or undefined when it needs no authorisation (or the
+   * request names no resource the operation could act on). May throw the service's input errors.
+   */
+  authorization?(operation: string, context: OperationContext): AuthorizationRequest | undefined;
   invoke(operation: string, context: OperationContext): Promise<HttpReply>;
   renderError(error: AwsServiceError, requestId: string): HttpReply;
 }

@@ -88,8 +88,12 @@ export function parseAuthorization(request: SignedRequest): AuthorizationParse {
   };
 }
 
-/** RFC 3986 encoding as SigV4 wants it: everything but unreserved characters (create-signed-request.html#create-canonical-request). */
-function uriEncode(value: string): string {
+/**
+ * RFC 3986 encoding as SigV4 wants it: everything but unreserved characters (create-signed-request.html#create-canonical-request).
+ * IAM encodes the policy documents it returns the same way ("URL-encoded compliant with RFC 3986",
+ * botocore iam/2010-05-08/service-2.json, GetRole and GetRolePolicy documentation).
+ */
+export function uriEncode(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
@@ -173,10 +177,17 @@ export function expectedSignature(request: SignedRequest, auth: Authorization, s
  * with the service's signature error (HTTP 403 SignatureDoesNotMatch for STS, signature-v4-troubleshooting.html).
  * Messages: the first sentence of each is the text signature-v4-troubleshooting.html gives (service,
  * date, signature); the 'Host' text and the rest of each message are Assumption (observed wording).
- * Assumption: the order of the checks (service, date, host, then the signature) is not documented.
+ * Assumption: the order of the checks (service, Region for a global service, date, host, then the
+ * signature) is not documented.
  */
-export function signatureProblem(request: SignedRequest, auth: Authorization, secretAccessKey: string, expectedService: string): string | undefined {
+export function signatureProblem(
+  request: SignedRequest, auth: Authorization, secretAccessKey: string, expectedService: string, expectedRegion?: string,
+): string | undefined {
   if (auth.service !== expectedService) return `Credential should be scoped to correct service: '${expectedService}'. `;
+  // A global service (IAM) is signed for us-east-1 only: "Credential should be scoped to a valid Region"
+  // (signature-v4-troubleshooting.html#signature-v4-troubleshooting-credential-scope). Assumption: the
+  // lower-case wire text, as reported from the live services (e.g. repost.aws question QUvgiNHeCERdm2P9tUaot-rQ).
+  if (expectedRegion !== undefined && auth.region !== expectedRegion) return 'Credential should be scoped to a valid region. ';
   if (auth.scopeDate !== auth.amzDate.slice(0, 8)) return `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${auth.scopeDate}' != '${auth.amzDate.slice(0, 8)}', from '${auth.amzDate}'.`;
   // "You must include the host header (HTTP/1.1) ... in the signature" (create-signed-request.html).
   if (!auth.signedHeaders.includes('host')) return "'Host' must be a 'SignedHeader' in the AWS Authorization.";

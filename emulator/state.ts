@@ -9,6 +9,7 @@ import { FaultRegistry } from './faults.js';
 import { FindingStore } from './finding-store.js';
 import { HubStore } from './hub-store.js';
 import { CredentialStore } from './identity.js';
+import { OrganizationPolicies } from './organization-policies.js';
 import { TokenBuckets } from './rate-limiter.js';
 import { RoleStore } from './roles.js';
 import type { AccessKeyInput, AccessKeyPair, CallRecord, FaultSpec, Finding, RoleInput } from './types.js';
@@ -36,6 +37,7 @@ export class EmulatorState {
   readonly clock = new Clock();
   readonly credentials = new CredentialStore();
   readonly roles = new RoleStore();
+  readonly organizationPolicies = new OrganizationPolicies();
   readonly hubs = new HubStore();
   readonly findingStore = new FindingStore();
   readonly callLog = new CallLog();
@@ -59,14 +61,51 @@ export class EmulatorState {
     return pair;
   }
 
+  /**
+   * Creates or updates a role (see RoleInput): its trust policy, and the inline permission policies its
+   * sessions are evaluated against. Without permission policies, and without `unrestricted: true`, the
+   * role's sessions are denied everything.
+   */
   putRole(input: RoleInput): { roleArn: string } {
-    const role = this.roles.put(input);
+    const role = this.roles.put(input, this.clock.now());
     this.accounts.add(input.accountId);
     return { roleArn: role.roleArn };
   }
 
+  /** Adds or replaces one inline permission policy of an existing role, as IAM's PutRolePolicy. */
+  putRolePolicy(accountId: string, roleName: string, policyName: string, document: object): void {
+    this.roles.putAdminPolicy(accountId, roleName, policyName, document);
+  }
+
   deleteRole(accountId: string, roleName: string): void {
     this.roles.delete(accountId, roleName);
+  }
+
+  /**
+   * Attaches a service control policy to the account: its Deny statements deny every principal of the
+   * account, long-term keys included (its Allow statements change nothing; organization-policies.ts).
+   */
+  attachServiceControlPolicy(accountId: string, document: object): void {
+    this.organizationPolicies.attach('scp', accountId, document);
+    this.accounts.add(accountId);
+  }
+
+  detachServiceControlPolicies(accountId: string): void {
+    this.organizationPolicies.detachAll('scp', accountId);
+  }
+
+  /**
+   * Attaches a resource control policy (Deny statements only) to the account: it limits what anyone may
+   * do to the account's resources, for the services RCPs apply to (of the emulated ones, STS: assuming
+   * the account's roles; authorization.ts).
+   */
+  attachResourceControlPolicy(accountId: string, document: object): void {
+    this.organizationPolicies.attach('rcp', accountId, document);
+    this.accounts.add(accountId);
+  }
+
+  detachResourceControlPolicies(accountId: string): void {
+    this.organizationPolicies.detachAll('rcp', accountId);
   }
 
   enableHub(accountId: string, region: string): void {

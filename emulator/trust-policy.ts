@@ -5,11 +5,11 @@
  * allows", https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
  * Only the elements the broker's roles use are modelled; anything else is refused when the role is
  * stored (parseTrustPolicy), so a policy the emulator cannot judge never silently admits a caller.
- * Assumption: the trust policy is the only policy evaluated. For cross-account access IAM also needs
- * an identity-based policy in the caller's account that allows sts:AssumeRole
- * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html);
- * the emulator treats every caller as having it. Session policies, permissions boundaries and SCPs
- * are not modelled either.
+ * For cross-account access IAM also needs an identity-based policy in the caller's account that
+ * allows sts:AssumeRole (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic-cross-account.html):
+ * authorization.ts judges that, and SCPs and RCPs, before the trust policy is read; for a role session
+ * by its role's permission policies. Assumption: a long-term key is treated as having it (identity.ts).
+ * Session policies and permissions boundaries are not modelled.
  */
 import { parseRoleArn } from './arn.js';
 
@@ -97,8 +97,8 @@ function parseConditions(condition: unknown): Statement['conditions'] {
 
 /**
  * Validates and normalises a policy document; throws a plain Error on anything the emulator cannot
- * judge (admin input, answered 400 by the admin API; IAM's own answer to a bad trust policy,
- * MalformedPolicyDocument from CreateRole / UpdateAssumeRolePolicy, is not modelled).
+ * judge: answered 400 by the admin API, MalformedPolicyDocument by the IAM API's CreateRole and
+ * UpdateAssumeRolePolicy (iam/operations.ts; Assumption: with these messages, not IAM's own texts).
  */
 export function parseTrustPolicy(document: object): TrustPolicy {
   const raw = (document as { Statement?: unknown }).Statement;
@@ -132,7 +132,7 @@ export function parseTrustPolicy(document: object): TrustPolicy {
  * matcher; the Action element documents `*` (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html),
  * and Assumption: `?` works in actions as in StringLike.
  */
-function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
+export function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
   const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value);
 }

@@ -60,4 +60,17 @@ export interface RoleInput {
   roleName: string;
   /** IAM policy document (Version, Statement). */
   trustPolicy: object;
+  /**
+   * Inline permission policies by policy name, each an IAM policy document (Version, Statement with
+   * Effect, Action / NotAction, Resource / NotResource; no Condition). Sessions of the role may do what
+   * these allow and nothing else: without any (and without `unrestricted`) the role is denied
+   * everything, as IAM's default implicit deny. On re-putting a role, omitted = keep the current ones.
+   */
+  permissionPolicies?: Record<string, object>;
+  /**
+   * Emulator-only: sessions of this role skip permission-policy evaluation (service and resource control
+   * policies still apply). For tests that are about something else and say so; default false. On
+   * re-putting a role, omitted = keep the current setting.
+   */
+  unrestricted?: boolean;
 }

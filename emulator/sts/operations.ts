@@ -11,8 +11,8 @@ import { AwsServiceError } from '../errors.js';
 import type { HttpReply } from '../http-io.js';
 import type { OperationContext } from '../service.js';
 import { isAllowed } from '../trust-policy.js';
-import { formParams, resultReply } from './protocol.js';
-import { stringViolations, throwIfInvalid } from './validation.js';
+import { stringViolations, throwIfInvalid } from '../query/validation.js';
+import { formParams, isoSeconds, resultReply } from './protocol.js';
 
 /** roleDurationSecondsType min 900 (model, AssumeRoleRequest.DurationSeconds). */
 const MIN_DURATION_SECONDS = 900;
@@ -51,7 +51,7 @@ function readInput(params: Map<string, string>): AssumeRoleInput {
   // roleSessionNameType (2-64, `[\w+=,.@-]*`), ExternalId externalIdType (2-1224, `[\w+=,.@:\/-]*`; also
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#ck_externalid).
   // Members are named in camelCase, as AWS's validation messages name them (Assumption: observed
-  // wording, see validation.ts).
+  // wording, see ../query/validation.ts).
   const violations = [
     ...stringViolations({ member: 'roleArn', value: roleArn, required: true, min: 20, max: 2048 }),
     ...stringViolations({
@@ -85,14 +85,6 @@ function accessDenied(callerArn: string, action: string, roleArn: string): AwsSe
   return new AwsServiceError('AccessDenied', 403, `User: ${callerArn} is not authorized to perform: ${action} on resource: ${roleArn}`);
 }
 
-/**
- * Expiration is a timestamp (model, Credentials.Expiration; awsQuery writes ISO 8601). Assumption: no
- * milliseconds, as STS prints it (observed, e.g. 2026-01-01T12:00:00Z); no document fixes the precision.
- */
-function isoSeconds(epochMs: number): string {
-  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
 export function assumeRole(context: OperationContext): HttpReply {
   const { state, caller } = context;
   const input = readInput(formParams(context.request));
@@ -101,7 +93,8 @@ export function assumeRole(context: OperationContext): HttpReply {
   // A missing role and an untrusting one answer alike, so callers cannot probe which roles exist.
   // Assumption: this is what STS does (observed); no page documents the answer for a missing role.
   // Assumption: the order of the checks below (role, trust, sts:TagSession, chaining, MaxSessionDuration)
-  // is not documented; the input checks above come first, so a malformed request never reaches the trust policy.
+  // is not documented; the input checks above come first, so a malformed request never reaches the trust
+  // policy. The caller's own permissions, SCPs and RCPs were judged before any of them (dispatch.ts).
   if (!role) throw accessDenied(caller.arn, 'sts:AssumeRole', input.roleArn);
   const trustRequest = { caller, externalId: input.externalId, roleSessionName: input.roleSessionName };
   if (!isAllowed(role.trustPolicy, { ...trustRequest, action: 'sts:AssumeRole' })) throw accessDenied(caller.arn, 'sts:AssumeRole', input.roleArn);
@@ -127,6 +120,7 @@ export function assumeRole(context: OperationContext): HttpReply {
   const session = state.credentials.issueSession({
     accountId: role.accountId,
     roleName: role.roleName,
+    roleArn: role.roleArn,
     roleId: role.roleId,
     sessionName: input.roleSessionName,
     expiresAt,
@@ -136,6 +130,7 @@ export function assumeRole(context: OperationContext): HttpReply {
       AccessKeyId: session.accessKeyId,
       SecretAccessKey: session.secretAccessKey,
       SessionToken: session.sessionToken,
+      // Expiration is a timestamp (model, Credentials.Expiration), written without milliseconds (isoSeconds).
       Expiration: isoSeconds(expiresAt),
     },
     AssumedRoleUser: { AssumedRoleId: session.assumedRoleId, Arn: session.assumedRoleArn },

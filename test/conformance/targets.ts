@@ -66,6 +66,8 @@ async function startEmulatorTarget(): Promise<ConformanceTarget> {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': externalId } } }],
     },
+    // As docs/conformance.md creates it in the sandbox account: "It needs no permissions of its own."
+    permissionPolicies: {},
   });
   const region = 'us-east-1';
   state.enableHub(ACCOUNT, region);

@@ -1,6 +1,6 @@
 import { BatchImportFindingsCommand, DescribeHubCommand } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
-import { CUSTOMER, REGION, failure, finding, useSeededHub } from './fixtures.js';
+import { CUSTOMER, REGION, ROLE_NAME, failure, finding, policy, useSeededHub } from './fixtures.js';
 
 const seeded = useSeededHub();
 
@@ -45,6 +45,24 @@ describe('admin API over HTTP (/_emulator/)', () => {
     expect((await admin('POST', 'hubs', { accountId: '555555555555', region: REGION })).status).toBe(200);
     expect((await admin('POST', 'clock/advance', { ms: 3600_000 })).status).toBe(200);
     expect((await failure(seeded.hub.send(new DescribeHubCommand({})))).name).toBe('ExpiredTokenException');
+  });
+
+  it('gives roles permission policies (POST roles, POST role-policies) and attaches and detaches SCPs and RCPs', async () => {
+    const trust = { Statement: { Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' } };
+    const read = policy({ Effect: 'Allow', Action: 'securityhub:DescribeHub', Resource: '*' });
+    expect((await admin('POST', 'roles', { accountId: '555555555555', roleName: 'r', trustPolicy: trust, permissionPolicies: { read }, unrestricted: false })).status).toBe(200);
+    expect((await admin('POST', 'role-policies', { accountId: CUSTOMER, roleName: ROLE_NAME, policyName: 'extra', document: read })).status).toBe(200);
+    const deny = policy({ Effect: 'Deny', Action: 'securityhub:DescribeHub', Resource: '*' });
+    expect((await admin('POST', 'scps', { accountId: CUSTOMER, document: deny })).status).toBe(200);
+    expect((await failure(seeded.hub.send(new DescribeHubCommand({})))).message).toMatch(/with an explicit deny in a service control policy$/);
+    expect((await admin('DELETE', `scps?accountId=${CUSTOMER}`)).status).toBe(200);
+    await expect(seeded.hub.send(new DescribeHubCommand({}))).resolves.toBeDefined();
+    expect((await admin('POST', 'rcps', { accountId: CUSTOMER, document: policy({ Effect: 'Deny', Principal: '*', Action: 'sts:*', Resource: '*' }) })).status).toBe(200);
+    expect((await admin('DELETE', `rcps?accountId=${CUSTOMER}`)).status).toBe(200);
+    const conditional = policy({ Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } });
+    const refused = await admin('POST', 'role-policies', { accountId: CUSTOMER, roleName: ROLE_NAME, policyName: 'c', document: conditional });
+    expect(refused.status).toBe(400);
+    expect(refused.json.error).toMatch(/^MalformedPolicyDocument: policy c: the emulator does not model Condition/);
   });
 
   it('answers bad admin input with 400 and unknown routes with 404', async () => {

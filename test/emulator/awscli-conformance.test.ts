@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { itWithTool, onPath } from '../support/required-tool.js';
-import { CUSTOMER, EXTERNAL_ID, REGION, type Credentials, type Seeded, assumeCustomerRole, finding, startSeeded } from './fixtures.js';
+import { CUSTOMER, EXTERNAL_ID, REGION, type Credentials, type Seeded, assumeCustomerRole, finding, policy, startSeeded } from './fixtures.js';
 
 const run = promisify(execFile);
 
@@ -83,5 +83,35 @@ describe('awscli v1 conformance', () => {
     expect(read.ok, read.stderr).toBe(true);
     const { Findings } = JSON.parse(read.stdout) as { Findings: Array<{ Id: string; AwsAccountId: string }> };
     expect(Findings.map((f) => [f.Id, f.AwsAccountId])).toEqual([['cli/1', CUSTOMER]]);
+  });
+
+  itWithAws('iam create-role, put-role-policy and get-role manage a role in the caller\'s account (policies come back decoded by botocore)', async () => {
+    const admin = seeded.emulator.state.addAccessKey({ accountId: CUSTOMER, principalArn: `arn:aws:iam::${CUSTOMER}:user/cli-admin` });
+    const trust = policy({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${CUSTOMER}:root` }, Action: 'sts:AssumeRole' });
+    const created = await aws(admin, 'iam', 'create-role', '--role-name', 'CliImporter', '--assume-role-policy-document', JSON.stringify(trust));
+    expect(created.ok, created.stderr).toBe(true);
+    expect(JSON.parse(created.stdout)).toMatchObject({ Role: { RoleName: 'CliImporter', Path: '/', Arn: `arn:aws:iam::${CUSTOMER}:role/CliImporter` } });
+    const permissions = policy({ Effect: 'Allow', Action: 'securityhub:DescribeHub', Resource: `arn:aws:securityhub:*:${CUSTOMER}:hub/default` });
+    const put = await aws(admin, 'iam', 'put-role-policy', '--role-name', 'CliImporter', '--policy-name', 'read-hub', '--policy-document', JSON.stringify(permissions));
+    expect(put.ok, put.stderr).toBe(true);
+    const read = await aws(admin, 'iam', 'get-role', '--role-name', 'CliImporter');
+    expect(read.ok, read.stderr).toBe(true);
+    // botocore URL-decodes IAM's policy documents and parses them: what came back is what was sent.
+    expect(JSON.parse(read.stdout).Role).toMatchObject({ RoleName: 'CliImporter', MaxSessionDuration: 3600, AssumeRolePolicyDocument: trust });
+    const policyRead = await aws(admin, 'iam', 'get-role-policy', '--role-name', 'CliImporter', '--policy-name', 'read-hub');
+    expect(JSON.parse(policyRead.stdout)).toEqual({ RoleName: 'CliImporter', PolicyName: 'read-hub', PolicyDocument: permissions });
+  });
+
+  itWithAws('iam answers MalformedPolicyDocument for a Condition and NoSuchEntity for a missing role, in the CLI\'s error form', async () => {
+    const admin = seeded.emulator.state.addAccessKey({ accountId: CUSTOMER, principalArn: `arn:aws:iam::${CUSTOMER}:user/cli-admin-2` });
+    const conditional = policy({ Effect: 'Allow', Action: 's3:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'true' } } });
+    const [missing, malformed] = await Promise.all([
+      aws(admin, 'iam', 'get-role', '--role-name', 'NoSuchRole'),
+      aws(admin, 'iam', 'put-role-policy', '--role-name', 'SecurityHubBrokerImport', '--policy-name', 'p', '--policy-document', JSON.stringify(conditional)),
+    ]);
+    expect(missing.ok).toBe(false);
+    expect(missing.stderr).toContain('An error occurred (NoSuchEntity) when calling the GetRole operation: The role with name NoSuchRole cannot be found.');
+    expect(malformed.ok).toBe(false);
+    expect(malformed.stderr).toContain('An error occurred (MalformedPolicyDocument) when calling the PutRolePolicy operation: the emulator does not model Condition');
   });
 });

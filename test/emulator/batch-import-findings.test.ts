@@ -1,8 +1,13 @@
 import { BatchImportFindingsCommand, GetFindingsCommand } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
-import { CUSTOMER, OTHER, PARTNER, PRODUCT_ARN, REGION, failure, finding, securityHubClient, useSeededHub } from './fixtures.js';
+import { CUSTOMER, OTHER, PARTNER, PRODUCT_ARN, REGION, failure, finding, grant, securityHubClient, useSeededHub } from './fixtures.js';
 
 const seeded = useSeededHub();
+
+/** The customer role may import under the customer's own default product too (the broker's role may not). */
+function allowOwnDefaultProduct(): void {
+  grant(seeded, 'ImportOwnFindings', { Effect: 'Allow', Action: 'securityhub:BatchImportFindings', Resource: `arn:aws:securityhub:*:${CUSTOMER}:product/${CUSTOMER}/default` });
+}
 
 describe('BatchImportFindings', () => {
   it('imports a valid finding that GetFindings then returns', async () => {
@@ -56,6 +61,7 @@ describe('BatchImportFindings', () => {
   });
 
   it('imports the accepted findings of a call and fails only those whose product the account has not enabled', async () => {
+    allowOwnDefaultProduct();
     const defaultProduct = `arn:aws:securityhub:${REGION}:${CUSTOMER}:product/${CUSTOMER}/default`;
     seeded.emulator.state.disableProduct(CUSTOMER, REGION, PRODUCT_ARN);
     const reply = await seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding(), finding({ Id: 'own', ProductArn: defaultProduct })] }));
@@ -71,6 +77,7 @@ describe('BatchImportFindings', () => {
   });
 
   it("denies an account importing another account's findings under its default product", async () => {
+    allowOwnDefaultProduct();
     const defaultProduct = `arn:aws:securityhub:${REGION}:${CUSTOMER}:product/${CUSTOMER}/default`;
     const error = await failure(seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding({ ProductArn: defaultProduct, AwsAccountId: OTHER })] })));
     expect(error).toMatchObject({ name: 'AccessDeniedException', status: 403 });
@@ -94,6 +101,7 @@ describe('BatchImportFindings', () => {
   });
 
   it('accepts an account importing under its own default product without a subscription', async () => {
+    allowOwnDefaultProduct();
     const defaultProduct = `arn:aws:securityhub:${REGION}:${CUSTOMER}:product/${CUSTOMER}/default`;
     const reply = await seeded.hub.send(new BatchImportFindingsCommand({ Findings: [finding({ ProductArn: defaultProduct })] }));
     expect(reply.SuccessCount).toBe(1);

@@ -1,10 +1,13 @@
 import type { AwsSecurityFinding, BatchUpdateFindingsCommandInput } from '@aws-sdk/client-securityhub';
 import { BatchImportFindingsCommand, BatchUpdateFindingsCommand, GetFindingsCommand } from '@aws-sdk/client-securityhub';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Finding } from '#emulator/types.js';
-import { CUSTOMER, OTHER, PRODUCT_ARN, REGION, failure, finding, useSeededHub } from './fixtures.js';
+import { CUSTOMER, CUSTOMER_HUBS, OTHER, PRODUCT_ARN, REGION, failure, finding, grant, useSeededHub } from './fixtures.js';
 
 const seeded = useSeededHub();
+
+// The customer updates its findings through the same role here.
+beforeEach(() => grant(seeded, 'UpdateFindings', { Effect: 'Allow', Action: 'securityhub:BatchUpdateFindings', Resource: CUSTOMER_HUBS }));
 
 const FINDING_1 = { Id: 'finding-1', ProductArn: PRODUCT_ARN };
 const LATER = '2025-02-01T00:00:00Z';

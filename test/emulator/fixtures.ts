@@ -1,7 +1,9 @@
 /**
  * Small factories for the emulator tests: a seeded emulator (a partner account running the broker,
  * a customer account with a broker role and Security Hub enabled), real SDK clients pointed at it,
- * and ASFF findings.
+ * and ASFF findings. The customer role holds the least-privilege permissions the broker's customer
+ * role template grants (infra/customer-role.yaml), plus GetFindings so tests can read back; a test
+ * that needs more grants it explicitly (grant()).
  */
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -32,6 +34,33 @@ export function trustPolicy(condition?: object): object {
   };
 }
 
+/** A policy document of the given statements. */
+export function policy(...statements: object[]): object {
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/** The customer's hub, in any Region: the `hub` resource of Security Hub's authorization reference. */
+export const CUSTOMER_HUBS = `arn:aws:securityhub:*:${CUSTOMER}:hub/default`;
+
+/**
+ * What infra/customer-role.yaml grants the broker in a customer account: BatchImportFindings on the
+ * partner's product (any Region, the partner's account), DescribeHub on the customer's hub,
+ * ListEnabledProductsForImport on "*".
+ */
+export const BROKER_IMPORT_POLICY = policy(
+  { Sid: 'ImportThePartnersFindings', Effect: 'Allow', Action: 'securityhub:BatchImportFindings', Resource: 'arn:aws:securityhub:*:*:product/acme/scanner' },
+  { Sid: 'VerifySecurityHubIsEnabled', Effect: 'Allow', Action: 'securityhub:DescribeHub', Resource: CUSTOMER_HUBS },
+  { Sid: 'VerifyProductSubscription', Effect: 'Allow', Action: 'securityhub:ListEnabledProductsForImport', Resource: '*' },
+);
+
+/** For tests only: reading the imported findings back. */
+export const READ_BACK_POLICY = policy({ Effect: 'Allow', Action: 'securityhub:GetFindings', Resource: CUSTOMER_HUBS });
+
+/** Adds an inline policy (named `policyName`) of these statements to the customer role. */
+export function grant(seeded: Seeded, policyName: string, ...statements: object[]): void {
+  seeded.emulator.state.putRolePolicy(CUSTOMER, ROLE_NAME, policyName, policy(...statements));
+}
+
 export interface Seeded {
   emulator: Emulator;
   brokerKey: Credentials;
@@ -49,6 +78,7 @@ export async function startSeeded(): Promise<Seeded> {
     accountId: CUSTOMER,
     roleName: ROLE_NAME,
     trustPolicy: trustPolicy({ StringEquals: { 'sts:ExternalId': EXTERNAL_ID } }),
+    permissionPolicies: { SecurityHubFindingsBrokerImport: BROKER_IMPORT_POLICY, ReadFindingsBack: READ_BACK_POLICY },
   });
   state.enableHub(CUSTOMER, REGION);
   state.enableProduct(CUSTOMER, REGION, PRODUCT_ARN);

@@ -3,9 +3,16 @@ import {
   EnableSecurityHubCommand, GetFindingsCommand, ListEnabledProductsForImportCommand,
 } from '@aws-sdk/client-securityhub';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CUSTOMER, PRODUCT_ARN, REGION, assumeCustomerRole, failure, finding, securityHubClient, useSeededHub } from './fixtures.js';
+import { CUSTOMER, CUSTOMER_HUBS, PRODUCT_ARN, REGION, assumeCustomerRole, failure, finding, grant, securityHubClient, useSeededHub } from './fixtures.js';
 
 const seeded = useSeededHub();
+
+// These tests administer the hub through the customer role, so it may do that too.
+beforeEach(() => grant(seeded, 'AdministerHub', {
+  Effect: 'Allow',
+  Action: ['securityhub:EnableSecurityHub', 'securityhub:EnableImportFindingsForProduct', 'securityhub:DisableImportFindingsForProduct'],
+  Resource: CUSTOMER_HUBS,
+}));
 
 describe('hub and product subscriptions', () => {
   it('describes the enabled hub of the caller in the Region', async () => {

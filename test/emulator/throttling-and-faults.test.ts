@@ -2,7 +2,7 @@ import { BatchImportFindingsCommand, DescribeHubCommand } from '@aws-sdk/client-
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import {
-  CUSTOMER, EXTERNAL_ID, PARTNER, REGION, assumeCustomerRole, failure, finding, securityHubClient, stsClient, useSeededHub,
+  CUSTOMER, EXTERNAL_ID, PARTNER, REGION, assumeCustomerRole, failure, finding, grant, securityHubClient, stsClient, useSeededHub,
 } from './fixtures.js';
 
 const seeded = useSeededHub();
@@ -38,6 +38,7 @@ describe('BatchImportFindings throttling (10 requests/s, burst 30, per account+R
     const session = await assumeCustomerRole(seeded);
     const west = securityHubClient(seeded.emulator, session, 'eu-west-1');
     const product = `arn:aws:securityhub:eu-west-1:${CUSTOMER}:product/${CUSTOMER}/default`;
+    grant(seeded, 'ImportOwnFindings', { Effect: 'Allow', Action: 'securityhub:BatchImportFindings', Resource: product });
     await expect(west.send(new BatchImportFindingsCommand({ Findings: [finding({ ProductArn: product })] }))).resolves.toMatchObject({ SuccessCount: 1 });
   });
 });

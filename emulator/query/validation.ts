@@ -1,8 +1,10 @@
 /**
- * STS's input constraints (from the service model, botocore sts/2011-06-15/service-2.json), reported
- * the way AWS's front end does: "N validation error(s) detected: Value 'x' at 'member' failed to
- * satisfy constraint: ...", joined with "; ". Code ValidationError, HTTP 400
- * (https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html). Assumption: the message
+ * Input constraints of the awsQuery services (STS and IAM, from their service models, botocore
+ * sts/2011-06-15/service-2.json and iam/2010-05-08/service-2.json), reported the way AWS's front end
+ * does: "N validation error(s) detected: Value 'x' at 'member' failed to satisfy constraint: ...",
+ * joined with "; ". Code ValidationError, HTTP 400
+ * (https://docs.aws.amazon.com/STS/latest/APIReference/CommonErrors.html,
+ * https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html). Assumption: the message
  * wording, the "Value null" form for a missing member and the order of violations are as AWS's front
  * end writes them (observed); no document specifies them.
  */
