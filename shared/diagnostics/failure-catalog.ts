@@ -226,7 +226,7 @@ export function classifyVerificationError(step: VerificationStep, error: unknown
       `again: {"Effect":"Allow","Action":"securityhub:DescribeHub","Resource":"arn:aws:securityhub:${context.region}:${context.accountId}:hub/default"}`,
     listEnabledProducts:
       `The role may not call securityhub:ListEnabledProductsForImport in ${context.region}. Add this statement to its permissions ` +
-      `policy, then verify again: {"Effect":"Allow","Action":"securityhub:ListEnabledProductsForImport","Resource":"*"}`,
+      `policy, then verify again: {"Effect":"Allow","Action":"securityhub:ListEnabledProductsForImport","Resource":"arn:aws:securityhub:${context.region}:${context.accountId}:hub/default"}`,
     importFindings:
       `The role may not call securityhub:BatchImportFindings for ${context.productArn ?? 'the product'} in ${context.region}. Add this ` +
       `statement to its permissions policy, then verify again: {"Effect":"Allow","Action":"securityhub:BatchImportFindings","Resource":` +

@@ -99,12 +99,13 @@ Resources:
                 Action: securityhub:DescribeHub
                 Resource:
                   Fn::Sub: arn:\${AWS::Partition}:securityhub:*:\${AWS::AccountId}:hub/default
-              # Onboarding verification: is the partner's product subscription active? This action
-              # takes no resource-level permissions, so its resource is "*".
+              # Onboarding verification: is the partner's product subscription active? Authorised on
+              # this account's hub, like DescribeHub.
               - Sid: VerifyProductSubscription
                 Effect: Allow
                 Action: securityhub:ListEnabledProductsForImport
-                Resource: '*'
+                Resource:
+                  Fn::Sub: arn:\${AWS::Partition}:securityhub:*:\${AWS::AccountId}:hub/default
 
 Outputs:
   RoleArn:

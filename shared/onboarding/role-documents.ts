@@ -41,8 +41,9 @@ export function trustPolicy(input: RoleSetupInput): PolicyDocument {
 /**
  * Least privilege for the registered Regions: BatchImportFindings for the partner's product only
  * (on the product and on this account's subscription to it), and the two read-only calls
- * verification and delivery diagnostics make: DescribeHub on this account's hubs and
- * ListEnabledProductsForImport, which takes no resource-level permission (so "*").
+ * verification and delivery diagnostics make, DescribeHub and ListEnabledProductsForImport, on this
+ * account's hub in each registered Region (the Service Authorization Reference for Security Hub lists
+ * the `hub` resource type for both).
  */
 export function permissionsPolicy(input: RoleSetupInput): PolicyDocument {
   const products = input.productArns.map((arn) => parseProductArn(arn)).filter((p) => p !== undefined);
@@ -65,7 +66,12 @@ export function permissionsPolicy(input: RoleSetupInput): PolicyDocument {
         Action: 'securityhub:DescribeHub',
         Resource: own((region, partition) => `arn:${partition}:securityhub:${region}:${input.accountId}:hub/default`),
       },
-      { Sid: 'VerifyProductSubscription', Effect: 'Allow', Action: 'securityhub:ListEnabledProductsForImport', Resource: '*' },
+      {
+        Sid: 'VerifyProductSubscription',
+        Effect: 'Allow',
+        Action: 'securityhub:ListEnabledProductsForImport',
+        Resource: own((region, partition) => `arn:${partition}:securityhub:${region}:${input.accountId}:hub/default`),
+      },
     ],
   };
 }

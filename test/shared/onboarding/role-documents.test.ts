@@ -27,7 +27,7 @@ describe('the role documents a registration hands out', () => {
     expect(hub).toMatchObject({ Action: 'securityhub:DescribeHub', Resource: [
       'arn:aws:securityhub:us-east-1:222222222222:hub/default', 'arn:aws:securityhub:eu-west-1:222222222222:hub/default',
     ] });
-    expect(subscriptions).toMatchObject({ Action: 'securityhub:ListEnabledProductsForImport', Resource: '*' });
+    expect(subscriptions).toMatchObject({ Action: 'securityhub:ListEnabledProductsForImport', Resource: hub!.Resource });
     expect(permissionsPolicy(input).Statement).toHaveLength(3);
   });
 
