@@ -5,7 +5,7 @@
  * .local/stack.json), --log-level. Port 0 picks a free port; the state file always holds the real ones.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO, seedDemo } from './seed-demo.js';
 import { LOCAL_BROKER, startLocalStack } from './stack.js';
@@ -50,11 +50,12 @@ const state = {
   apiUrl: stack.apiUrl,
   region: stack.region,
   emulatorUrl: stack.emulator.url,
-  endpoints: { dynamodb: stack.dynamoEndpoint, sqs: stack.sqsEndpoint, sts: stack.emulator.url, securityhub: stack.emulator.url },
+  endpoints: { dynamodb: stack.dynamoEndpoint, sqs: stack.sqsEndpoint, sts: stack.emulator.url, securityhub: stack.emulator.url, iam: stack.emulator.url },
   tableName: stack.tableName,
   deliveryQueueUrl: stack.deliveryQueueUrl,
   deadLetterQueueUrl: stack.deadLetterQueueUrl,
   brokerPrincipalArn: stack.brokerPrincipalArn,
+  verifierPrincipalArn: stack.verifierPrincipalArn,
   partner: { partnerId: demo.partnerId, token: demo.token, productArns: demo.productArns },
   customer: {
     accountIds: [demo.customerAccountId],
@@ -62,6 +63,8 @@ const state = {
     // Credentials the emulator knows as the demo customer's admin: use them to call GetFindings.
     credentials: demo.customerCredentials,
   },
+  // A customer that has not onboarded: its admin's credentials sign the onboarding API and run awscli.
+  newCustomer: { accountId: DEMO.newCustomerAccountId, credentials: { ...DEMO.newCustomerUser } },
 };
 await mkdir(dirname(stateFile), { recursive: true });
 await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
@@ -73,6 +76,22 @@ const finding = {
   Title: 'Demo finding', Description: 'A finding posted through the local broker.',
   Resources: [{ Type: 'AwsEc2Instance', Id: `arn:aws:ec2:${stack.region}:${demo.customerAccountId}:instance/i-0123456789abcdef0` }],
 };
+const productKey = `${DEMO.company}/${DEMO.product}`;
+const setupDir = join(dirname(stateFile), 'onboarding');
+const newRole = `SecurityHubFindingsBroker-${DEMO.company}-${DEMO.product}`;
+const emulatorCli = `aws --endpoint-url ${stack.emulator.url} --region ${stack.region}`;
+/** One command a line, runnable as printed (test/e2e/npm-start-curl.test.ts runs them in order). */
+const onboardingCommands = [
+  `export AWS_ACCESS_KEY_ID=${DEMO.newCustomerUser.accessKeyId} AWS_SECRET_ACCESS_KEY=${DEMO.newCustomerUser.secretAccessKey} AWS_REGION=${stack.region} BROKER_API_URL=${stack.apiUrl}`,
+  'npm run --silent customer -- products',
+  `npm run --silent customer -- register --product ${productKey} --region ${stack.region} --save-setup ${setupDir}`,
+  `${emulatorCli} iam create-role --role-name ${newRole} --assume-role-policy-document file://${join(setupDir, 'trust-policy.json')}`,
+  `${emulatorCli} iam put-role-policy --role-name ${newRole} --policy-name SecurityHubFindingsBrokerImport --policy-document file://${join(setupDir, 'permissions-policy.json')}`,
+  `${emulatorCli} securityhub enable-security-hub`,
+  `${emulatorCli} securityhub enable-import-findings-for-product --product-arn ${demo.productArns[0]}`,
+  `npm run --silent customer -- set-role --product ${productKey} --role-arn arn:aws:iam::${DEMO.newCustomerAccountId}:role/${newRole}`,
+];
+
 process.stdout.write(`
 Security Hub findings broker running locally (${flags['in-memory'] ? 'in memory' : `data in ${String(flags['data-dir'])}`}).
   API            ${stack.apiUrl}   (POST /v1/findings, POST /v1/findings:validate)
@@ -90,6 +109,10 @@ Read it back from the customer's (emulated) Security Hub:
   AWS_ACCESS_KEY_ID=${demo.customerCredentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${demo.customerCredentials.secretAccessKey} \\
     aws --endpoint-url ${stack.emulator.url} --region ${stack.region} securityhub get-findings \\
     --filters '{"Id":[{"Value":"demo-finding-1","Comparison":"EQUALS"}]}'
+
+Onboard a new customer (account ${DEMO.newCustomerAccountId}) through the SigV4-signed onboarding API, as its cloud engineer would:
+${onboardingCommands.map((command) => `  ${command}`).join('\n')}
+The last reply shows status ACTIVE, or each problem with its fix; \`npm run customer -- --help\` lists the other commands.
 
 Ctrl-C stops it.
 `);

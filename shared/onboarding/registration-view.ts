@@ -57,7 +57,7 @@ export function roleSetup(registration: Registration, offer: ProductOffer, optio
  * What a customer sees of its registration: never the broker's internal fields (keys, version, the
  * partner's internal id). The ExternalId is the customer's to know: its own trust policy holds it.
  */
-export function registrationView(registration: Registration, offer: ProductOffer | undefined, options: SetupOptions) {
+export function registrationView(registration: Registration, offer: ProductOffer | undefined, options: SetupOptions & { withSetup?: boolean }) {
   const failed = registration.verification?.checks.filter((check) => check.outcome === 'failed') ?? [];
   return {
     accountId: registration.accountId,
@@ -76,7 +76,8 @@ export function registrationView(registration: Registration, offer: ProductOffer
     problems: failed.map(({ check, region, code, message }) => ({ check, ...(region ? { region } : {}), code, message })),
     deliveryProblem: registration.accessFailures ?? null,
     history: registration.history ?? [],
-    ...(offer && registration.status !== 'OFFBOARDED' ? { setup: roleSetup(registration, offer, options) } : {}),
+    // The setup again (GET of one registration), for a customer who lost the create reply.
+    ...(options.withSetup && offer && registration.status !== 'OFFBOARDED' ? { setup: roleSetup(registration, offer, options) } : {}),
   };
 }
 

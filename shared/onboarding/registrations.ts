@@ -79,13 +79,12 @@ export class Onboarding {
         : `Account ${caller.accountId} is already registered for ${input.product} (status ${existing.status}); its ExternalId stays the same. GET /v1/registrations/${input.product} shows it.`;
       throw new ConflictError('RegistrationExists', message, { registration: this.view(existing, offer) });
     }
-    const { setup: _inSetup, ...view } = this.view(registration, offer);
-    return { registration: view, setup: roleSetup(registration, offer, this.deps) };
+    return { registration: this.view(registration, offer), setup: roleSetup(registration, offer, this.deps) };
   }
 
   async get(caller: Caller, productKey: string): Promise<RegistrationView> {
     const registration = await this.read(caller, productKey);
-    return this.view(registration, await findProduct(this.deps.registry, productKey));
+    return registrationView(registration, await findProduct(this.deps.registry, productKey), { ...this.deps, withSetup: true });
   }
 
   async list(caller: Caller): Promise<RegistrationView[]> {

@@ -6,8 +6,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { GetFindingsCommand, SecurityHubClient, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itWithTool, onPath } from '../support/required-tool.js';
 
 const run = promisify(execFile);
+const itWithAws = itWithTool('awscli (`aws` on PATH)', onPath('aws'), 'Install it with `pip install awscli` or `apt-get install awscli`.');
 
 interface StackState {
   apiUrl: string;
@@ -20,6 +22,7 @@ interface StackState {
 let child: ChildProcess;
 let folder: string;
 let state: StackState;
+let output = '';
 
 /** Starts `npm start` exactly as README says, on free ports, and waits for the state file it writes. */
 beforeAll(async () => {
@@ -27,7 +30,6 @@ beforeAll(async () => {
   const stateFile = join(folder, 'stack.json');
   child = spawn('npm', ['start', '--', '--in-memory', '--state-file', stateFile, '--api-port', '0', '--emulator-port', '0',
     '--dynamo-port', '0', '--sqs-port', '0'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   for (let waited = 0; ; waited += 200) {
@@ -73,4 +75,15 @@ describe('npm start', () => {
     expect(found[0]).toMatchObject({ AwsAccountId: customerAccount, ProductArn: state.partner.productArns[0] });
     securityHub.destroy();
   });
+
+  itWithAws('prints how a new customer onboards, and those commands, run as printed, make its registration ACTIVE', async () => {
+    const printed = /^Onboard a new customer.*\n((?: {2}.*\n)+)/m.exec(output);
+    expect(printed, output).not.toBeNull();
+    const commands = printed![1]!.split('\n').filter(Boolean).map((line) => line.slice(2));
+    expect(commands[0]).toMatch(/^export AWS_ACCESS_KEY_ID=/);
+    expect(commands.some((command) => command.startsWith('aws ') && command.includes(' iam create-role '))).toBe(true);
+    const { stdout } = await run('bash', ['-e', '-c', commands.join('\n')], { maxBuffer: 16 * 1024 * 1024 });
+    const replies = stdout.split(/\n(?=\{)/).map((reply) => JSON.parse(reply) as Record<string, unknown>);
+    expect(replies.at(-1)).toMatchObject({ status: 'ACTIVE', problems: [] });
+  }, 60_000);
 });
