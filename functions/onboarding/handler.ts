@@ -14,6 +14,7 @@ import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { errorReplies, jsonReply } from '../http/error-replies.js';
 import { logger, metrics, tracer } from '../observability.js';
 import { parseCreateBody, parseProductPath, parseRoleBody } from './requests.js';
+import { ONBOARDING_ROUTES } from './routes.js';
 
 const roleArn = (what: string) =>
   z.string({ error: `required: the ${what} role ARN` }).check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/, `must be the ${what} role ARN`));
@@ -53,17 +54,17 @@ function callerOf(event: APIGatewayProxyEvent): Caller {
 }
 
 type Route = (event: APIGatewayProxyEvent, caller: Caller) => Promise<APIGatewayProxyResult>;
-const REGISTRATION = '/v1/registrations/{company}/{product}';
+const { products, registrations, registration, registrationRole, registrationVerify } = ONBOARDING_ROUTES;
 const ROUTES: Record<string, Route> = {
   // The partner's internal id stays inside: customers know a product by its key, name and ARNs.
-  'GET /v1/products': async () => jsonReply(200, { products: (await onboarding.products()).map(({ partnerId: _id, ...offer }) => offer) }),
-  'GET /v1/registrations': async (_event, caller) => jsonReply(200, { registrations: await onboarding.list(caller) }),
-  'POST /v1/registrations': async (event, caller) => jsonReply(201, await onboarding.create(caller, parseCreateBody(event.body))),
-  [`GET ${REGISTRATION}`]: async (event, caller) => jsonReply(200, await onboarding.get(caller, parseProductPath(event.pathParameters))),
-  [`DELETE ${REGISTRATION}`]: async (event, caller) => jsonReply(200, await onboarding.offboard(caller, parseProductPath(event.pathParameters))),
-  [`PUT ${REGISTRATION}/role`]: async (event, caller) =>
+  [`GET ${products.path}`]: async () => jsonReply(200, { products: (await onboarding.products()).map(({ partnerId: _id, ...offer }) => offer) }),
+  [`GET ${registrations.path}`]: async (_event, caller) => jsonReply(200, { registrations: await onboarding.list(caller) }),
+  [`POST ${registrations.path}`]: async (event, caller) => jsonReply(201, await onboarding.create(caller, parseCreateBody(event.body))),
+  [`GET ${registration.path}`]: async (event, caller) => jsonReply(200, await onboarding.get(caller, parseProductPath(event.pathParameters))),
+  [`DELETE ${registration.path}`]: async (event, caller) => jsonReply(200, await onboarding.offboard(caller, parseProductPath(event.pathParameters))),
+  [`PUT ${registrationRole.path}`]: async (event, caller) =>
     jsonReply(200, await onboarding.setRole(caller, parseProductPath(event.pathParameters), parseRoleBody(event.body).roleArn)),
-  [`POST ${REGISTRATION}/verify`]: async (event, caller) => jsonReply(200, await onboarding.verify(caller, parseProductPath(event.pathParameters))),
+  [`POST ${registrationVerify.path}`]: async (event, caller) => jsonReply(200, await onboarding.verify(caller, parseProductPath(event.pathParameters))),
 };
 
 /** The customer onboarding API (docs/openapi.yaml): every route signed with SigV4, every answer about the caller's own account. */

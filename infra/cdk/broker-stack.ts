@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { ONBOARDING_ROUTES } from '#functions/onboarding/routes.js';
 import type { BrokerConfig } from './config.js';
 import { BrokerAlarms } from './constructs/alarms.js';
 import { BrokerApi } from './constructs/api.js';
@@ -21,6 +22,12 @@ export const PARTNER_ROUTES = {
   findings: 'v1/findings',
   validate: 'v1/findings:validate',
 } as const;
+
+/**
+ * The customer onboarding routes, all AWS_IAM (SigV4) and all served by the onboarding function;
+ * defined once beside their handler (a product key `<company>/<product>` is two path segments).
+ */
+export { ONBOARDING_ROUTES };
 
 export class BrokerStack extends Stack {
   readonly api: BrokerApi;
@@ -46,8 +53,9 @@ export class BrokerStack extends Stack {
       customerRoleNamePrefix: config.customerRoleNamePrefix,
       roleSessionNamePrefix: config.roleSessionNamePrefix,
       deliverMaxConcurrency: config.deliverMaxConcurrency,
+      ...(config.customerRoleTemplateUrl !== undefined && { customerRoleTemplateUrl: config.customerRoleTemplateUrl }),
     });
-    const { authorizer, ingest, deliver } = this.functions;
+    const { authorizer, ingest, deliver, onboarding } = this.functions;
 
     this.api = new BrokerApi(this, 'Api', {
       partnerAuthorizer: authorizer.function,
@@ -55,9 +63,13 @@ export class BrokerStack extends Stack {
       burstLimit: config.apiBurstLimit,
       requireApiKeys: config.requireApiKeys,
       cloudWatchRole: config.apiGatewayCloudWatchRole,
+      iamCallerOrganizationIds: config.customerOrganizationIds,
     });
     this.api.addPartnerRoute(PARTNER_ROUTES.findings, 'POST', ingest.function);
     this.api.addPartnerRoute(PARTNER_ROUTES.validate, 'POST', ingest.function);
+    for (const { path, methods } of Object.values(ONBOARDING_ROUTES)) {
+      for (const method of methods) this.api.addIamRoute(path.slice(1), method, onboarding.function);
+    }
 
     const stage = this.api.restApi.deploymentStage;
     this.alarms = new BrokerAlarms(this, 'Alarms', {
@@ -79,7 +91,22 @@ export class BrokerStack extends Stack {
     });
 
     this.output('ApiUrl', this.api.restApi.url, 'Partner findings API base URL: POST <ApiUrl>v1/findings');
-    this.output('BrokerRoleArn', deliver.role.roleArn, 'Broker role ARN to give customers: the principal their role trusts (BrokerPrincipalArn)');
+    this.output(
+      'OnboardingApiUrl',
+      `${this.api.restApi.url}v1/`,
+      'Customer onboarding API (AWS_IAM: SigV4-signed, the caller needs execute-api:Invoke): GET products; GET, POST ' +
+        'registrations; GET, DELETE registrations/<company>/<product>; PUT .../role; POST .../verify',
+    );
+    this.output(
+      'BrokerRoleArn',
+      deliver.role.roleArn,
+      'Delivery principal: the deliver role, which imports findings. Customer roles must trust it (BrokerPrincipalArn)',
+    );
+    this.output(
+      'VerifierRoleArn',
+      onboarding.role.roleArn,
+      'Verifier principal: the onboarding role, which verifies customer roles. Customer roles must trust it too',
+    );
     this.output('TableName', this.registry.table.tableName, 'Registry table');
     this.output('DeliveryQueueUrl', this.queues.deliveryQueue.queueUrl, 'Delivery queue');
     this.output('DeadLetterQueueUrl', this.queues.deadLetterQueue.queueUrl, 'Dead-letter queue: findings that could not be delivered, with reasons');

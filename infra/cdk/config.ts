@@ -15,6 +15,16 @@ export interface BrokerConfig {
   readonly customerRoleNamePrefix: string;
   /** AssumeRole session names are `<prefix>-<something>`; the deliver role may use no other. */
   readonly roleSessionNamePrefix: string;
+  /**
+   * An https URL of a public copy of infra/customer-role.yaml. When set, the onboarding API builds a
+   * CloudFormation quick-create link from it; without it, customers deploy the template themselves.
+   */
+  readonly customerRoleTemplateUrl?: string;
+  /**
+   * AWS Organizations ids (`o-...`). When set, only principals of accounts in these organizations are
+   * admitted to the IAM routes (customer onboarding) from other accounts (`aws:PrincipalOrgID`).
+   */
+  readonly customerOrganizationIds: readonly string[];
   /** Alarm notifications go to this address when set (the subscription must be confirmed). */
   readonly alarmEmail?: string;
   /** Upper bound on concurrent deliver invocations (SQS event source maxConcurrency, 2-1000). */
@@ -36,6 +46,8 @@ export const CONTEXT_KEYS = {
   partnerProductId: 'partnerProductId',
   customerRoleNamePrefix: 'customerRoleNamePrefix',
   roleSessionNamePrefix: 'roleSessionNamePrefix',
+  customerRoleTemplateUrl: 'customerRoleTemplateUrl',
+  customerOrganizationIds: 'customerOrganizationIds',
   alarmEmail: 'alarmEmail',
   deliverMaxConcurrency: 'deliverMaxConcurrency',
   requireApiKeys: 'requireApiKeys',
@@ -72,6 +84,10 @@ const SESSION_NAME_PREFIX = /^[\w+=,.@-]{2,32}$/;
 const COMPANY_OR_PRODUCT_ID = /^[\w.-]+$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
+/** AWS Organizations organization ids: `o-` and 10-32 lower-case letters or digits. */
+const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
+/** CloudFormation's TemplateURL is at most 1,024 characters. */
+const MAX_TEMPLATE_URL_LENGTH = 1024;
 
 export class ConfigurationError extends Error {
   constructor(key: string, problem: string) {
@@ -113,6 +129,8 @@ export function readBrokerConfig(read: ContextReader): BrokerConfig {
     roleSessionNamePrefix:
       readOptional(read, CONTEXT_KEYS.roleSessionNamePrefix, SESSION_NAME_PREFIX, '2-32 characters of [\\w+=,.@-]') ??
       DEFAULTS.roleSessionNamePrefix,
+    ...optionalEntry('customerRoleTemplateUrl', readHttpsUrl(read, CONTEXT_KEYS.customerRoleTemplateUrl, MAX_TEMPLATE_URL_LENGTH)),
+    customerOrganizationIds: readOrganizationIds(read, CONTEXT_KEYS.customerOrganizationIds),
     ...optionalEntry('alarmEmail', readOptional(read, CONTEXT_KEYS.alarmEmail, EMAIL, 'an e-mail address')),
     deliverMaxConcurrency: readInteger(
       read,
@@ -153,6 +171,33 @@ function readOptional(read: ContextReader, key: string, pattern: RegExp, what: s
   const value = String(raw).trim();
   if (!pattern.test(value)) throw new ConfigurationError(key, `"${value}" is not valid: expected ${what}`);
   return value;
+}
+
+function readHttpsUrl(read: ContextReader, key: string, maxLength: number): string | undefined {
+  const raw = read(key);
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const value = String(raw).trim();
+  const what = `expected an https:// URL of at most ${maxLength} characters`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigurationError(key, `"${value}" is not valid: ${what}`);
+  }
+  if (url.protocol !== 'https:' || url.hostname === '' || url.username !== '' || url.password !== '' || /\s/.test(value) || value.length > maxLength) {
+    throw new ConfigurationError(key, `"${value}" is not valid: ${what}`);
+  }
+  return value;
+}
+
+function readOrganizationIds(read: ContextReader, key: string): string[] {
+  const ids = readList(read, key);
+  for (const id of ids) {
+    if (!ORGANIZATION_ID.test(id)) {
+      throw new ConfigurationError(key, `"${id}" is not valid: expected AWS Organizations ids (o-<10-32 lower-case letters or digits>), comma-separated`);
+    }
+  }
+  return [...new Set(ids)];
 }
 
 function readInteger(read: ContextReader, key: string, fallback: number, min: number, max: number): number {

@@ -8,6 +8,7 @@ export const HANDLER_ENTRIES = {
   authorizer: fileURLToPath(new URL('../../functions/authorizer/handler.ts', import.meta.url)),
   ingest: fileURLToPath(new URL('../../functions/ingest/handler.ts', import.meta.url)),
   deliver: fileURLToPath(new URL('../../functions/deliver/handler.ts', import.meta.url)),
+  onboarding: fileURLToPath(new URL('../../functions/onboarding/handler.ts', import.meta.url)),
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;

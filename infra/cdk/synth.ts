@@ -4,7 +4,7 @@
  * size. A bundle over ~3 MB almost always means a whole SDK (or another heavy dependency) slipped in.
  * Expected sizes: deliver ~1.1 MB (the Security Hub client alone carries ~250 KB of API model); ingest
  * ~2.9 MB, of which ~1.5 MB is the precompiled ASFF validator (it zips to ~330 KB and saves ~1.4 s of
- * schema compilation on every cold start).
+ * schema compilation on every cold start); onboarding ~0.8 MB (STS, Security Hub and DynamoDB clients).
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { ONBOARDING_METHODS } from '#functions/onboarding/routes.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { startApiFront, type ApiFront, type AuthorizerHandler, type ProxyHandler } from './api-front.js';
 import { ensureTable, startDynamo } from './dynamo.js';
@@ -143,13 +144,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     routes: [
       { method: 'POST', resource: '/v1/findings', functionName: 'ingest', handler: ingest as unknown as ProxyHandler },
       { method: 'POST', resource: '/v1/findings:validate', functionName: 'ingest', handler: ingest as unknown as ProxyHandler },
-      onboardingRoute('GET', '/v1/products'),
-      onboardingRoute('GET', '/v1/registrations'),
-      onboardingRoute('POST', '/v1/registrations'),
-      onboardingRoute('GET', '/v1/registrations/{company}/{product}'),
-      onboardingRoute('DELETE', '/v1/registrations/{company}/{product}'),
-      onboardingRoute('PUT', '/v1/registrations/{company}/{product}/role'),
-      onboardingRoute('POST', '/v1/registrations/{company}/{product}/verify'),
+      ...ONBOARDING_METHODS.map(({ method, resource }) => onboardingRoute(method, resource)),
     ],
   });
   const poller = new SqsPoller(sqs, deliver as unknown as SqsHandler, {

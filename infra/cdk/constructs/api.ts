@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   ApiKeySourceType,
@@ -19,6 +19,7 @@ import {
   type Method,
   type UsagePlan,
 } from 'aws-cdk-lib/aws-apigateway';
+import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -34,18 +35,43 @@ export const PARTNER_USAGE_PLAN = {
   dailyQuota: 500_000,
 } as const;
 
+/** The API resource policy's statements, by Sid (see `BrokerApi`). */
+export const RESOURCE_POLICY_SIDS = {
+  partnerRoutes: 'PartnerRoutesAnyCallerTheLambdaAuthorizerDecides',
+  iamRoutes: 'IamRoutesSignedCallersFromOtherAccounts',
+} as const;
+
 export interface BrokerApiProps {
   readonly partnerAuthorizer: IFunction;
   readonly rateLimit: number;
   readonly burstLimit: number;
   readonly requireApiKeys: boolean;
   readonly cloudWatchRole: boolean;
+  /**
+   * AWS Organizations ids: when given, callers from other accounts reach the IAM routes only if their
+   * account belongs to one of these organizations (`aws:PrincipalOrgID`).
+   */
+  readonly iamCallerOrganizationIds?: readonly string[];
 }
 
 /**
- * The broker's REST API. Partner routes use the cached Lambda authorizer; operator and customer
- * routes (later issues) plug in with `addIamRoute`. Every method has an authorizer: there is no
+ * The broker's REST API. Partner routes use the cached Lambda authorizer; customer (onboarding) and
+ * operator routes use `addIamRoute` (AWS_IAM, SigV4). Every method has an authorizer: there is no
  * way to add an unauthenticated one through this construct.
+ *
+ * Resource policy. Customers call the IAM routes from their own AWS accounts, and API Gateway lets a
+ * caller from another account in only when both the caller's identity policy and the API's resource
+ * policy allow it. So the API carries a resource policy, built from the routes as they are added:
+ * - IAM routes: `execute-api:Invoke` for any principal (`{"AWS":"*"}`) of another account, optionally
+ *   only from the given organizations. AWS_IAM still demands a SigV4-signed request from an
+ *   authenticated principal whose own identity policy allows the call. Principals of the broker's
+ *   own account are left out on purpose: for them the resource policy stays silent, so (as before
+ *   there was one) only their identity policy can let them in.
+ * - Partner routes: `execute-api:Invoke` for anyone; partners are not AWS principals, and the Lambda
+ *   authorizer decides (its answer is an explicit allow or a 401). Listing them keeps them working
+ *   however API Gateway combines the resource policy with the authorizer's policy.
+ * A change of the resource policy changes the deployment's logical id (CDK hashes the RestApi into
+ * it), so it reaches the stage on the next deploy.
  *
  * Body size: API Gateway's hard limit is 10 MB, and it cannot be lowered; Lambda's synchronous
  * invocation payload limit (6 MB, event envelope included) is the effective cap, and ingest itself
@@ -59,10 +85,14 @@ export class BrokerApi extends Construct {
   private readonly bodyValidator: IRequestValidator;
   private readonly jsonBody: IModel;
   private readonly requireApiKeys: boolean;
+  private readonly iamCallerOrganizationIds: readonly string[];
+  private partnerInvoke?: PolicyStatement;
+  private iamInvoke?: PolicyStatement;
 
   constructor(scope: Construct, id: string, props: BrokerApiProps) {
     super(scope, id);
     this.requireApiKeys = props.requireApiKeys;
+    this.iamCallerOrganizationIds = [...(props.iamCallerOrganizationIds ?? [])];
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
       retention: RetentionDays.ONE_YEAR,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -168,6 +198,8 @@ export class BrokerApi extends Construct {
       requestValidator: this.bodyValidator,
       requestModels: { 'application/json': this.jsonBody },
     });
+    this.partnerInvoke ??= this.addInvokeStatement(RESOURCE_POLICY_SIDS.partnerRoutes, {});
+    this.partnerInvoke.addResources(invokeResource(httpMethod, path));
     Validations.of(method).acknowledge({
       id: 'AwsSolutions-COG4',
       reason:
@@ -179,18 +211,40 @@ export class BrokerApi extends Construct {
 
   /**
    * An IAM-authorised route (customer onboarding, operator DLQ API). Who may call it is decided by
-   * the caller's IAM policy (`execute-api:Invoke` on `restApi.arnForExecuteApi(method, path)`).
+   * the caller's IAM policy (`execute-api:Invoke` on `restApi.arnForExecuteApi(method, path)`) and,
+   * for callers from other accounts, the resource policy too (see the class comment).
    */
   addIamRoute(path: string, httpMethod: string, handler: IFunction): Method {
     const method = this.restApi.root.resourceForPath(path).addMethod(httpMethod, integrationFor(handler), {
       authorizationType: AuthorizationType.IAM,
       requestValidator: this.bodyValidator,
     });
+    this.iamInvoke ??= this.addInvokeStatement(RESOURCE_POLICY_SIDS.iamRoutes, {
+      // Other accounts only: the broker's own principals need (and are governed by) their identity policy.
+      StringNotEquals: { 'aws:PrincipalAccount': Aws.ACCOUNT_ID },
+      ...(this.iamCallerOrganizationIds.length > 0 && {
+        StringEquals: { 'aws:PrincipalOrgID': [...this.iamCallerOrganizationIds] },
+      }),
+    });
+    this.iamInvoke.addResources(invokeResource(httpMethod, path));
     Validations.of(method).acknowledge({
       id: 'AwsSolutions-COG4',
       reason: 'Signed with SigV4 by AWS principals (customers, operators); IAM authorises them, not a Cognito user pool.',
     });
     return method;
+  }
+
+  /** An Allow of `execute-api:Invoke` to `{"AWS":"*"}` in the API's resource policy; routes add resources. */
+  private addInvokeStatement(sid: string, conditions: Record<string, Record<string, unknown>>): PolicyStatement {
+    const statement = new PolicyStatement({
+      sid,
+      effect: Effect.ALLOW,
+      principals: [new AnyPrincipal()],
+      actions: ['execute-api:Invoke'],
+      ...(Object.keys(conditions).length > 0 && { conditions }),
+    });
+    this.restApi.addToResourcePolicy(statement);
+    return statement;
   }
 
   /** API Gateway's own errors (auth, validation, throttling, size) answer JSON like the functions do. */
@@ -217,6 +271,16 @@ export class BrokerApi extends Construct {
       });
     }
   }
+}
+
+/**
+ * The resource-policy form of a method's ARN, `execute-api:/<stage>/<METHOD>/<path>`, which API
+ * Gateway expands to this API's ARN (a reference to the API itself would be circular). Any stage;
+ * a path parameter such as `{company}` matches any value.
+ */
+function invokeResource(httpMethod: string, path: string): string {
+  const resourcePath = path.replace(/^\/+/, '').replace(/\{[^}]+\}/g, '*');
+  return `execute-api:/*/${httpMethod.toUpperCase()}/${resourcePath}`;
 }
 
 function integrationFor(handler: IFunction): LambdaIntegration {

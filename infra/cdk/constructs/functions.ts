@@ -10,6 +10,8 @@ import type { RegistryTable } from './storage.js';
 
 /** API Gateway gives a Lambda integration 29 s; ingest answers (or fails) before that. */
 export const INGEST_TIMEOUT = Duration.seconds(28);
+/** Onboarding serves API Gateway too (29 s); a verification's STS and Security Hub calls fit well inside. */
+export const ONBOARDING_TIMEOUT = Duration.seconds(28);
 export const AUTHORIZER_TIMEOUT = Duration.seconds(10);
 /**
  * A batch of up to 100 messages may fan out to many customers, each paced at Security Hub's
@@ -31,21 +33,29 @@ export interface BrokerFunctionsProps {
   readonly customerRoleNamePrefix: string;
   readonly roleSessionNamePrefix: string;
   readonly deliverMaxConcurrency: number;
+  /** Public https copy of infra/customer-role.yaml, for the onboarding API's quick-create link. */
+  readonly customerRoleTemplateUrl?: string;
 }
 
 /**
- * The three Lambda functions and exactly the permissions each needs:
+ * The four Lambda functions and exactly the permissions each needs:
  * - authorizer: read the registry (partner tokens);
  * - ingest: read the registry, send to the delivery queue;
- * - deliver: read the registry, consume the delivery queue, send to the DLQ, assume customer roles
- *   (by name prefix and session-name prefix, with an ExternalId), import findings with the broker's
- *   own credentials for the configured products.
+ * - deliver: read the registry and update registrations (access failures), consume the delivery
+ *   queue, send to the DLQ, assume customer roles (by name prefix and session-name prefix, with an
+ *   ExternalId), import findings with the broker's own credentials for the configured products;
+ * - onboarding (the customer onboarding API): read the registry, put and update registrations,
+ *   assume customer roles by the same name and session-name prefixes, with or without an ExternalId
+ *   (the verifier principal: it proves a customer role refuses an AssumeRole without one). It has no
+ *   Security Hub permissions: its checks in a customer account run with the customer role's credentials.
  */
 export class BrokerFunctions extends Construct {
   readonly authorizer: BrokerFunction;
   readonly ingest: BrokerFunction;
   readonly deliver: BrokerFunction;
-  /** The resource the deliver role may assume: `arn:<partition>:iam::*:role/<prefix>*`. */
+  /** Its role is the verifier principal; the deliver role is the delivery principal. */
+  readonly onboarding: BrokerFunction;
+  /** The resource the deliver and onboarding roles may assume: `arn:<partition>:iam::*:role/<prefix>*`. */
   readonly customerRoleArnPattern: string;
 
   constructor(scope: Construct, id: string, props: BrokerFunctionsProps) {
@@ -85,7 +95,8 @@ export class BrokerFunctions extends Construct {
         ROLE_SESSION_NAME_PREFIX: props.roleSessionNamePrefix,
       },
     });
-    registry.grantRead(this.deliver.role);
+    // Deliver records access failures on the registration (UpdateItem); it never creates or deletes one.
+    registry.grantReadWrite(this.deliver.role, ['dynamodb:UpdateItem']);
     queues.grantSend(this.deliver.role, queues.deadLetterQueue, 'DeadLetterQueueSend');
     this.deliver.function.addEventSource(
       new SqsEventSource(queues.deliveryQueue, {
@@ -164,6 +175,47 @@ export class BrokerFunctions extends Construct {
           'partner\'s product is matched by company and product id in every Region (its product ARN differs per Region).',
       });
     }
+
+    this.onboarding = new BrokerFunction(this, 'Onboarding', {
+      entry: props.entries.onboarding,
+      description: 'Customer onboarding API: products, registrations, customer role and its verification',
+      timeout: ONBOARDING_TIMEOUT,
+      memorySize: 512,
+      environment: {
+        TABLE_NAME: tableName,
+        // Both principals go into a customer role's trust policy; the onboarding API hands them out.
+        DELIVERY_PRINCIPAL_ARN: this.deliver.role.roleArn,
+        CUSTOMER_ROLE_NAME_PREFIX: props.customerRoleNamePrefix,
+        ROLE_SESSION_NAME_PREFIX: props.roleSessionNamePrefix,
+        ...(props.customerRoleTemplateUrl !== undefined && { CUSTOMER_ROLE_TEMPLATE_URL: props.customerRoleTemplateUrl }),
+      },
+    });
+    // The verifier principal is this function's own execution role (known only once the role exists).
+    this.onboarding.function.addEnvironment('VERIFIER_PRINCIPAL_ARN', this.onboarding.role.roleArn);
+    // Registrations are created (PutItem) and change status, role and verification (UpdateItem); the
+    // partner-scoped listings query gsi1. No DeleteItem: DELETE withdraws a registration by updating it.
+    registry.grantReadWrite(this.onboarding.role, ['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    this.onboarding.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'VerifyCustomerRoles',
+        effect: Effect.ALLOW,
+        actions: ['sts:AssumeRole'],
+        resources: [this.customerRoleArnPattern],
+        conditions: {
+          StringLike: { 'sts:RoleSessionName': `${props.roleSessionNamePrefix}-*` },
+          // No Null sts:ExternalId condition, on purpose: verification tries AssumeRole WITHOUT an
+          // ExternalId and must see it refused, proving the customer role resists a confused deputy.
+        },
+      }),
+    );
+    Validations.of(this.onboarding.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${props.customerRoleNamePrefix}*]`,
+      reason:
+        'The verifier principal checks customer roles in accounts that register at run time, so the account is "*"; ' +
+        `the role name is pinned to the prefix "${props.customerRoleNamePrefix}" and the session name to ` +
+        `"${props.roleSessionNamePrefix}-*". No ExternalId is required because verification must try AssumeRole ` +
+        'without one and see it refused; each customer role trusts this role only with its own ExternalId.',
+    });
   }
 }
 

@@ -14,7 +14,16 @@ export const TABLE_SCHEMA = {
 
 /** What "table read" means for the broker's functions: point reads and queries, never Scan. */
 const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-/** Reading items encrypted with a customer managed key needs these on the key (DynamoDB docs). */
+/**
+ * Item writes a function may be granted, one by one. There is deliberately no DeleteItem, Scan or batch
+ * write here: registrations change status (and keep their history), they are never deleted by a function.
+ */
+export type RegistryItemWrite = 'dynamodb:PutItem' | 'dynamodb:UpdateItem';
+/**
+ * Reading items encrypted with a customer managed key needs these on the key (DynamoDB docs). Item
+ * writes use the same table key, which DynamoDB decrypts on the caller's behalf (kms:Decrypt);
+ * generating and re-wrapping the table key are DynamoDB's own calls, so writers get nothing more.
+ */
 const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
 
 export interface RegistryTableProps {
@@ -65,6 +74,33 @@ export class RegistryTable extends Construct {
         sid: 'RegistryTableKeyRead',
         effect: Effect.ALLOW,
         actions: KEY_READ_ACTIONS,
+        resources: [this.encryptionKey.keyArn],
+      }),
+    );
+  }
+
+  /**
+   * `grantRead` plus exactly the listed item writes, on the table only (an index cannot be written).
+   * `Table.grantWriteData` would add DeleteItem and BatchWriteItem. For the key, writers get
+   * kms:Encrypt and kms:GenerateDataKey besides the read actions: `Table.grantWriteData` grants these
+   * (as wildcards) to writers of a table with a customer managed key, AWS documents no narrower set
+   * for DynamoDB's server-side encryption, and a writer refused by KMS would fail only once deployed.
+   */
+  grantReadWrite(grantee: IGrantable, writes: readonly [RegistryItemWrite, ...RegistryItemWrite[]]): void {
+    this.grantRead(grantee);
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'RegistryTableItemWrite',
+        effect: Effect.ALLOW,
+        actions: [...new Set(writes)],
+        resources: [this.table.tableArn],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'RegistryTableKeyWrite',
+        effect: Effect.ALLOW,
+        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
         resources: [this.encryptionKey.keyArn],
       }),
     );

@@ -8,17 +8,26 @@ beforeAll(() => {
 });
 
 const methods = () => Object.values(resourcesOf(template, 'AWS::ApiGateway::Method'));
-const pathParts = () => Object.values(resourcesOf(template, 'AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart);
+const ingestArn = () => ({ 'Fn::GetAtt': [logicalIdOf(template, 'AWS::Lambda::Function', 'FunctionsIngestFunction'), 'Arn'] });
+/** The partner methods: those the ingest function serves (the onboarding routes are in onboarding.test.ts). */
+const partnerMethods = (of: Template = template) => {
+  const arn = JSON.stringify({ 'Fn::GetAtt': [logicalIdOf(of, 'AWS::Lambda::Function', 'FunctionsIngestFunction'), 'Arn'] });
+  return Object.values(resourcesOf(of, 'AWS::ApiGateway::Method')).filter((m) => JSON.stringify(m.Properties.Integration.Uri).includes(arn));
+};
+const resourceIdOf = (pathPart: string) =>
+  Object.entries(resourcesOf(template, 'AWS::ApiGateway::Resource')).find(([, r]) => r.Properties.PathPart === pathPart)?.[0];
 
 describe('partner findings API', () => {
   it('serves POST /v1/findings and POST /v1/findings:validate, both by the ingest function', () => {
-    expect(pathParts().sort()).toEqual(['findings', 'findings:validate', 'v1']);
-    const ingestArn = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::Lambda::Function', 'FunctionsIngestFunction'), 'Arn'] };
-    expect(methods()).toHaveLength(2);
-    for (const method of methods()) {
+    const pathParts = Object.values(resourcesOf(template, 'AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart);
+    expect(pathParts).toEqual(expect.arrayContaining(['findings', 'findings:validate', 'v1']));
+    expect(partnerMethods().map((m) => m.Properties.ResourceId.Ref).sort()).toEqual(
+      [resourceIdOf('findings'), resourceIdOf('findings:validate')].sort(),
+    );
+    for (const method of partnerMethods()) {
       expect(method.Properties.HttpMethod).toBe('POST');
       expect(method.Properties.Integration.Type).toBe('AWS_PROXY');
-      expect(JSON.stringify(method.Properties.Integration.Uri)).toContain(JSON.stringify(ingestArn));
+      expect(JSON.stringify(method.Properties.Integration.Uri)).toContain(JSON.stringify(ingestArn()));
     }
   });
 
@@ -29,9 +38,11 @@ describe('partner findings API', () => {
     }
   });
 
-  it('guards every partner method with the partner Lambda authorizer', () => {
+  it('guards every partner method with the partner Lambda authorizer, and no other method', () => {
     const authorizerId = logicalIdOf(template, 'AWS::ApiGateway::Authorizer', 'ApiPartnerAuthorizer');
-    for (const method of methods()) {
+    const custom = methods().filter((m) => m.Properties.AuthorizationType === 'CUSTOM');
+    expect(custom).toHaveLength(partnerMethods().length);
+    for (const method of partnerMethods()) {
       expect(method.Properties).toMatchObject({ AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
     }
   });
@@ -55,7 +66,7 @@ describe('partner findings API', () => {
       ContentType: 'application/json',
       Schema: Match.objectLike({ type: ['object', 'array'] }),
     });
-    for (const method of methods()) {
+    for (const method of partnerMethods()) {
       expect(method.Properties.RequestValidatorId).toEqual({ Ref: validatorId });
       expect(method.Properties.RequestModels).toEqual({ 'application/json': { Ref: modelId } });
     }
@@ -63,10 +74,13 @@ describe('partner findings API', () => {
 
   it('does not require API keys unless requireApiKeys is set, and takes keys from the authorizer', () => {
     template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
-    for (const method of methods()) expect(method.Properties.ApiKeyRequired).toBe(false);
+    for (const method of partnerMethods()) expect(method.Properties.ApiKeyRequired).toBe(false);
     const strict = synthesizeBroker({ context: { requireApiKeys: 'true' } }).template;
+    expect(partnerMethods(strict)).toHaveLength(2);
+    for (const method of partnerMethods(strict)) expect(method.Properties.ApiKeyRequired).toBe(true);
+    // Keys come from the partner authorizer, so an IAM route can never require one.
     for (const method of Object.values(resourcesOf(strict, 'AWS::ApiGateway::Method'))) {
-      expect(method.Properties.ApiKeyRequired).toBe(true);
+      if (method.Properties.AuthorizationType === 'AWS_IAM') expect(method.Properties.ApiKeyRequired).not.toBe(true);
     }
   });
 

@@ -69,17 +69,31 @@ describe('cdk-nag AwsSolutions checks', () => {
         'Api/Api/CloudWatchRole: AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
         'Api/Api/Default/v1/findings/POST: AwsSolutions-COG4',
         'Api/Api/Default/v1/findings:validate/POST: AwsSolutions-COG4',
+        // The customer onboarding routes (AWS_IAM): SigV4 callers, no Cognito user pool.
+        'Api/Api/Default/v1/products/GET: AwsSolutions-COG4',
+        'Api/Api/Default/v1/registrations/GET: AwsSolutions-COG4',
+        'Api/Api/Default/v1/registrations/POST: AwsSolutions-COG4',
+        'Api/Api/Default/v1/registrations/{company}/{product}/GET: AwsSolutions-COG4',
+        'Api/Api/Default/v1/registrations/{company}/{product}/DELETE: AwsSolutions-COG4',
+        'Api/Api/Default/v1/registrations/{company}/{product}/role/PUT: AwsSolutions-COG4',
+        'Api/Api/Default/v1/registrations/{company}/{product}/verify/POST: AwsSolutions-COG4',
         'Api/Api: AwsSolutions-APIG3',
         'Functions/Authorizer/Role: AwsSolutions-IAM5[Resource::*]',
         'Functions/Deliver/Role: AwsSolutions-IAM5[Resource::*]',
         'Functions/Deliver/Role: AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/SecurityHubFindingsBroker*]',
         'Functions/Deliver/Role: AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:securityhub:*:<AWS::AccountId>:hub/default]',
         'Functions/Ingest/Role: AwsSolutions-IAM5[Resource::*]',
+        // The verifier principal: X-Ray (Resource "*"), and customer roles by prefix without the ExternalId condition.
+        'Functions/Onboarding/Role: AwsSolutions-IAM5[Resource::*]',
+        'Functions/Onboarding/Role: AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/SecurityHubFindingsBroker*]',
       ].sort(),
     );
     for (const { id, reason } of acknowledged) {
       expect(reason.length, `reason for ${id} is too short to be specific`).toBeGreaterThanOrEqual(80);
     }
+    // The onboarding role's customer-role wildcard is acknowledged for what sets it apart from deliver's.
+    const verifier = acknowledged.find(({ path, id }) => path.endsWith('/Functions/Onboarding/Role') && id.includes(':iam::*:role/'));
+    expect(verifier?.reason).toMatch(/without (an ExternalId|one)/);
   });
 
   it('passes with the partner-id product pattern too (no productArns), acknowledging its wildcards', () => {

@@ -21,6 +21,7 @@ describe('broker context', () => {
       productArns: [ARN_A],
       customerRoleNamePrefix: DEFAULTS.customerRoleNamePrefix,
       roleSessionNamePrefix: DEFAULTS.roleSessionNamePrefix,
+      customerOrganizationIds: [],
       deliverMaxConcurrency: DEFAULTS.deliverMaxConcurrency,
       requireApiKeys: false,
       apiGatewayCloudWatchRole: true,
@@ -43,6 +44,20 @@ describe('broker context', () => {
     });
   });
 
+  it('reads the customer role template URL and customer organization ids', () => {
+    const config = fromContext({
+      productArns: ARN_A,
+      customerRoleTemplateUrl: ' https://example-bucket.s3.eu-west-1.amazonaws.com/customer-role.yaml ',
+      customerOrganizationIds: 'o-a1b2c3d4e5, o-zz99yy88xx77',
+    });
+    expect(config).toMatchObject({
+      customerRoleTemplateUrl: 'https://example-bucket.s3.eu-west-1.amazonaws.com/customer-role.yaml',
+      customerOrganizationIds: ['o-a1b2c3d4e5', 'o-zz99yy88xx77'],
+    });
+    expect(fromContext({ productArns: ARN_A, customerOrganizationIds: ['o-a1b2c3d4e5'] }).customerOrganizationIds).toEqual(['o-a1b2c3d4e5']);
+    expect(fromContext({ productArns: ARN_A })).not.toHaveProperty('customerRoleTemplateUrl');
+  });
+
   it.each([
     [{}, /productArns.*required/],
     [{ productArns: 'arn:aws:iam::111122223333:role/x' }, /not a Security Hub product ARN/],
@@ -53,6 +68,11 @@ describe('broker context', () => {
     [{ productArns: ARN_A, customerRoleNamePrefix: 'has space' }, /customerRoleNamePrefix/],
     [{ productArns: ARN_A, roleSessionNamePrefix: 'x'.repeat(33) }, /roleSessionNamePrefix/],
     [{ partnerCompanyId: 'acme' }, /partnerCompanyId and partnerProductId together/],
+    [{ productArns: ARN_A, customerRoleTemplateUrl: 'http://example.com/customer-role.yaml' }, /customerRoleTemplateUrl.*https:\/\//],
+    [{ productArns: ARN_A, customerRoleTemplateUrl: 'customer-role.yaml' }, /customerRoleTemplateUrl/],
+    [{ productArns: ARN_A, customerRoleTemplateUrl: `https://example.com/${'x'.repeat(1024)}` }, /customerRoleTemplateUrl/],
+    [{ productArns: ARN_A, customerOrganizationIds: 'o-a1b2c3d4e5,111122223333' }, /customerOrganizationIds.*"111122223333"/],
+    [{ productArns: ARN_A, customerOrganizationIds: 'o-short' }, /customerOrganizationIds/],
   ])('refuses %j, naming the key', (context, message) => {
     expect(() => fromContext(context)).toThrow(ConfigurationError);
     expect(() => fromContext(context)).toThrow(message);

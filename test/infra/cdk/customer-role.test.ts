@@ -30,12 +30,12 @@ describe('customer role template', () => {
     expect(Object.keys(template.toJSON().Resources)).toEqual(['BrokerImportRole']);
   });
 
-  it('trusts only BrokerPrincipalArn, only for sts:AssumeRole, only with the ExternalId', () => {
+  it('trusts only the two broker principals (delivery and verifier), only for sts:AssumeRole, only with the ExternalId', () => {
     expect(role.AssumeRolePolicyDocument.Statement).toEqual([
       {
         Sid: expect.any(String),
         Effect: 'Allow',
-        Principal: { AWS: { Ref: 'BrokerPrincipalArn' } },
+        Principal: { AWS: [{ Ref: 'BrokerPrincipalArn' }, { Ref: 'VerifierPrincipalArn' }] },
         Action: 'sts:AssumeRole',
         Condition: { StringEquals: { 'sts:ExternalId': { Ref: 'ExternalId' } } },
       },
@@ -62,8 +62,8 @@ describe('customer role template', () => {
     expect(allowed.test(`${DEFAULTS.customerRoleNamePrefix}${'x'.repeat(40)}`)).toBe(false);
   });
 
-  it('requires a role ARN as the trusted principal', () => {
-    const allowed = new RegExp(template.toJSON().Parameters.BrokerPrincipalArn.AllowedPattern);
+  it.each(['BrokerPrincipalArn', 'VerifierPrincipalArn'])('requires a role ARN as the trusted principal %s', (parameter) => {
+    const allowed = new RegExp(template.toJSON().Parameters[parameter].AllowedPattern);
     expect(allowed.test('arn:aws:iam::111122223333:role/SecurityHubFindingsBroker-DeliverRole')).toBe(true);
     expect(allowed.test('arn:aws:iam::111122223333:root')).toBe(false);
     expect(allowed.test('*')).toBe(false);
@@ -75,11 +75,12 @@ describe('customer role template', () => {
     expect(permissions().every((s) => s.Effect === 'Allow')).toBe(true);
   });
 
-  it('scopes BatchImportFindings to the partner product resource', () => {
+  it("scopes BatchImportFindings to the partner's product and this account's subscription to it", () => {
     const [statement] = permissions().filter((s) => s.Action === 'securityhub:BatchImportFindings');
-    expect(statement!.Resource).toEqual({
-      'Fn::Sub': 'arn:${AWS::Partition}:securityhub:*:*:product/${PartnerCompanyId}/${PartnerProductId}',
-    });
+    expect(statement!.Resource).toEqual([
+      { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:*:*:product/${PartnerCompanyId}/${PartnerProductId}' },
+      { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:*:${AWS::AccountId}:product-subscription/${PartnerCompanyId}/${PartnerProductId}' },
+    ]);
   });
 
   it('scopes DescribeHub to this account\'s hub', () => {
@@ -100,6 +101,10 @@ describe('customer role template', () => {
     Validations.of(roleConstruct).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:securityhub:*:*:product/<PartnerCompanyId>/<PartnerProductId>]',
       reason: 'The product resource of the partner in every Region: the partner product ARN differs per Region and account.',
+    });
+    Validations.of(roleConstruct).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:securityhub:*:<AWS::AccountId>:product-subscription/<PartnerCompanyId>/<PartnerProductId>]',
+      reason: "This account's subscription to the partner's product in every Region it enables, for BatchImportFindings.",
     });
     Validations.of(roleConstruct).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:securityhub:*:<AWS::AccountId>:hub/default]',

@@ -57,6 +57,28 @@ export function logicalIdOf(template: Template, type: string, prefix: string): s
   return ids[0]!;
 }
 
+export type Statement = {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Principal?: unknown;
+  Condition?: Record<string, Record<string, unknown>>;
+};
+
+/** Every statement of the identity policies attached to the role whose logical id starts with `rolePrefix`. */
+export function roleStatements(template: Template, rolePrefix: string): Statement[] {
+  const roleId = logicalIdOf(template, 'AWS::IAM::Role', rolePrefix);
+  const role = resourcesOf(template, 'AWS::IAM::Role')[roleId]!.Properties;
+  const inline = (role.Policies ?? []).flatMap((policy: any) => policy.PolicyDocument.Statement);
+  const attached = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((policy) => policy.Properties.Roles.some((ref: unknown) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId })))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
+  return [...inline, ...attached];
+}
+
+export const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
+
 export function readValidationReport(assembly: CloudAssembly): { pluginReports: Array<{ violations?: unknown[] }> } {
   return JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8'));
 }

@@ -1,8 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PRODUCT_ARN, logicalIdOf, resourcesOf, synthesizeBroker } from './fixture.js';
-
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Record<string, Record<string, unknown>> };
+import { PRODUCT_ARN, actionsOf, logicalIdOf, resourcesOf, roleStatements, synthesizeBroker, type Statement } from './fixture.js';
 
 let template: Template;
 beforeAll(() => {
@@ -10,7 +8,7 @@ beforeAll(() => {
   ({ template } = synthesizeBroker({ bundle: true }));
 });
 
-const FUNCTIONS = ['Authorizer', 'Ingest', 'Deliver'] as const;
+const FUNCTIONS = ['Authorizer', 'Ingest', 'Deliver', 'Onboarding'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 
 function functionProps(name: FunctionName): Record<string, any> {
@@ -19,17 +17,7 @@ function functionProps(name: FunctionName): Record<string, any> {
 }
 
 /** Every statement of the identity policies attached to a function's role. */
-function statementsOf(name: FunctionName): Statement[] {
-  const roleId = logicalIdOf(template, 'AWS::IAM::Role', `Functions${name}Role`);
-  const role = resourcesOf(template, 'AWS::IAM::Role')[roleId]!.Properties;
-  const inline = (role.Policies ?? []).flatMap((policy: any) => policy.PolicyDocument.Statement);
-  const attached = Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
-    .filter((policy) => policy.Properties.Roles.some((ref: unknown) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId })))
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
-  return [...inline, ...attached];
-}
-
-const actionsOf = (statement: Statement): string[] => [statement.Action].flat();
+const statementsOf = (name: FunctionName): Statement[] => roleStatements(template, `Functions${name}Role`);
 const allowed = (name: FunctionName): string[] =>
   statementsOf(name).filter((s) => s.Effect === 'Allow').flatMap(actionsOf);
 const statementsAllowing = (name: FunctionName, action: string): Statement[] =>
@@ -98,15 +86,26 @@ describe('least privilege', () => {
     expect(dataActions.sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'kms:Decrypt', 'kms:DescribeKey']);
   });
 
-  it('scopes table reads to the table and its gsi1 index, with no Scan and no writes', () => {
+  it('scopes table reads to the table and its gsi1 index, with no Scan, and writes to exactly the granted item actions', () => {
     const tableId = logicalIdOf(template, 'AWS::DynamoDB::Table', 'RegistryTable');
+    const reads = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+    // Deliver records access failures on a registration; onboarding creates and updates registrations.
+    const writes: Record<FunctionName, string[]> = {
+      Authorizer: [],
+      Ingest: [],
+      Deliver: ['dynamodb:UpdateItem'],
+      Onboarding: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    };
     for (const name of FUNCTIONS) {
       const [read] = statementsAllowing(name, 'dynamodb:GetItem');
       expect(read?.Resource).toEqual([
         { 'Fn::GetAtt': [tableId, 'Arn'] },
         { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/gsi1']] },
       ]);
-      expect(allowed(name).filter((a) => a.startsWith('dynamodb:') && !['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'].includes(a))).toEqual([]);
+      expect(allowed(name).filter((a) => a.startsWith('dynamodb:') && !reads.includes(a)).sort()).toEqual(writes[name]);
+      for (const write of writes[name]) {
+        expect(statementsAllowing(name, write).map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [tableId, 'Arn'] }]);
+      }
     }
   });
 
@@ -117,13 +116,14 @@ describe('least privilege', () => {
     expect(sendTargets('Ingest')).toEqual([deliveryArn]);
     expect(sendTargets('Deliver')).toEqual([deadLetterArn]);
     expect(sendTargets('Authorizer')).toEqual([]);
+    expect(sendTargets('Onboarding')).toEqual([]);
   });
 
   it('lets deliver consume the delivery queue (event source mapping) and nothing else consume anything', () => {
     const deliveryArn = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', 'QueuesDeliveryQueue'), 'Arn'] };
     expect(statementsAllowing('Deliver', 'sqs:ReceiveMessage').map((s) => s.Resource)).toEqual([deliveryArn]);
     expect(statementsAllowing('Deliver', 'sqs:DeleteMessage').map((s) => s.Resource)).toEqual([deliveryArn]);
-    for (const name of ['Authorizer', 'Ingest'] as const) {
+    for (const name of ['Authorizer', 'Ingest', 'Onboarding'] as const) {
       expect(allowed(name).filter((a) => a.startsWith('sqs:') && a !== 'sqs:SendMessage')).toEqual([]);
     }
   });
@@ -151,9 +151,13 @@ describe('least privilege', () => {
     const statements = Object.values(resourcesOf(variant, 'AWS::IAM::Policy')).flatMap(
       (p) => p.Properties.PolicyDocument.Statement as Statement[],
     );
-    const assume = statements.find((s) => actionsOf(s).includes('sts:AssumeRole'));
-    expect(JSON.stringify(assume?.Resource)).toContain(':iam::*:role/AcmeBrokerImport*');
-    expect(assume?.Condition?.StringLike).toEqual({ 'sts:RoleSessionName': 'acme-broker-*' });
+    // Both principals: the deliver role and the onboarding (verifier) role.
+    const assumes = statements.filter((s) => actionsOf(s).includes('sts:AssumeRole'));
+    expect(assumes).toHaveLength(2);
+    for (const assume of assumes) {
+      expect(JSON.stringify(assume.Resource)).toContain(':iam::*:role/AcmeBrokerImport*');
+      expect(assume.Condition?.StringLike).toEqual({ 'sts:RoleSessionName': 'acme-broker-*' });
+    }
   });
 
   it('lets deliver import findings only for the configured product ARNs', () => {
@@ -162,7 +166,7 @@ describe('least privilege', () => {
     expect(allowed('Deliver').filter((a) => a.startsWith('securityhub:')).sort()).toEqual(
       ['securityhub:BatchImportFindings', 'securityhub:DescribeHub', 'securityhub:ListEnabledProductsForImport'],
     );
-    for (const name of ['Authorizer', 'Ingest'] as const) {
+    for (const name of ['Authorizer', 'Ingest', 'Onboarding'] as const) {
       expect(allowed(name).filter((a) => a.startsWith('securityhub:'))).toEqual([]);
     }
   });

@@ -123,10 +123,20 @@ describe('dashboard', () => {
 });
 
 describe('stack outputs', () => {
-  it('publish the API URL, the broker role ARN, the table, the queues and the alarm topic', () => {
+  it('publish the API URLs, both principals (broker and verifier roles), the table, the queues and the alarm topic', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).sort()).toEqual(
-      ['AlarmTopicArn', 'ApiUrl', 'BrokerRoleArn', 'DeadLetterQueueUrl', 'DeliveryQueueUrl', 'PartnerUsagePlanId', 'TableName'].sort(),
+      [
+        'AlarmTopicArn',
+        'ApiUrl',
+        'BrokerRoleArn',
+        'DeadLetterQueueUrl',
+        'DeliveryQueueUrl',
+        'OnboardingApiUrl',
+        'PartnerUsagePlanId',
+        'TableName',
+        'VerifierRoleArn',
+      ].sort(),
     );
     expect(outputs.BrokerRoleArn!.Value).toEqual({
       'Fn::GetAtt': [logicalIdOf(template, 'AWS::IAM::Role', 'FunctionsDeliverRole'), 'Arn'],
