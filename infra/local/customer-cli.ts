@@ -38,8 +38,10 @@ if (!command || values.help) {
   process.stdout.write(`${USAGE}\n`);
   process.exit(command ? 0 : 2);
 }
-const apiUrl = (values['api-url'] ?? process.env.BROKER_API_URL ?? fail('--api-url or BROKER_API_URL is required')).replace(/\/+$/, '');
-const signingRegion = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+// The stack's ApiUrl or OnboardingApiUrl (which ends in /v1/): either works.
+const apiUrl = (values['api-url'] ?? process.env.BROKER_API_URL ?? fail('--api-url or BROKER_API_URL is required')).replace(/\/+$/, '').replace(/\/v1$/, '');
+// SigV4 must name the API's own Region: read it from an execute-api host, else the shell's Region.
+const signingRegion = /\.execute-api\.([a-z0-9-]+)\.amazonaws\.com/.exec(apiUrl)?.[1] ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
 const product = (): string => {
   const key = values.product ?? fail('--product COMPANY/PRODUCT is required');
   if (!/^[\w.-]+\/[\w.-]+$/.test(key)) fail('--product must look like company/product (see the products command)');
