@@ -233,6 +233,11 @@ const BROKEN: BrokenSetup[] = [
     fix: restorePermissions,
   },
   {
+    what: 'the role lacks securityhub:ListEnabledProductsForImport', code: 'RoleCannotListProductSubscriptions', message: /"Action":"securityhub:ListEnabledProductsForImport"/,
+    build: (customer, setup) => buildRole(customer, setup, { permissions: withoutAction(setup, 'securityhub:ListEnabledProductsForImport') }),
+    fix: restorePermissions,
+  },
+  {
     what: "an SCP of the customer's organization denies the import", code: 'DeniedByServiceControlPolicy', message: /service control policy.*Organizations administrator/,
     build: async (customer, setup) => {
       stack.emulator.state.attachServiceControlPolicy(customer.accountId, {
@@ -360,6 +365,36 @@ describe('who may call', () => {
     const partnerToken = await fetch(`${stack.apiUrl}/v1/registrations`, { headers: { authorization: `Bearer ${partner.token}` } });
     expect(partnerToken.status).toBe(403);
   });
+});
+
+describe('concurrent changes', () => {
+  it('never resurrects a registration when verifications race an offboard, and records every change it kept', async () => {
+    for (let round = 0; round < 3; round++) {
+      const customer = newCustomer();
+      const setup = await register(customer);
+      await customer.call('PUT', `${path()}/role`, { roleArn: await buildRole(customer, setup) });
+      const replies = await Promise.all([
+        customer.call('POST', `${path()}/verify`), customer.call('DELETE', path()), customer.call('POST', `${path()}/verify`),
+      ]);
+      expect(replies.map((reply) => reply.status).every((status) => [200, 409].includes(status))).toBe(true);
+      const final = (await customer.call('GET', path())).body;
+      expect(final.status).toBe('OFFBOARDED');
+      expect(final.history.at(-1)).toMatchObject({ status: 'OFFBOARDED' });
+      expect(final.history.filter((change: { status: string }) => change.status === 'OFFBOARDED')).toHaveLength(1);
+    }
+  }, 60_000);
+
+  it('keeps both of two simultaneous verifications or answers the loser 409, never a half-written record', async () => {
+    const customer = newCustomer();
+    const setup = await register(customer);
+    await customer.call('PUT', `${path()}/role`, { roleArn: await buildRole(customer, setup) });
+    const before = (await customer.call('GET', path())).body.history.length;
+    const replies = await Promise.all([customer.call('POST', `${path()}/verify`), customer.call('POST', `${path()}/verify`)]);
+    expect(replies.map((reply) => reply.status).every((status) => [200, 409].includes(status))).toBe(true);
+    const final = (await customer.call('GET', path())).body;
+    expect(final).toMatchObject({ status: 'ACTIVE', problems: [] });
+    expect(final.history.length - before).toBe(replies.filter((reply) => reply.status === 200).length);
+  }, 30_000);
 });
 
 describe('offboarding', () => {
