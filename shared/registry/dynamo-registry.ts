@@ -4,6 +4,7 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -137,22 +138,11 @@ export class DynamoRegistry implements Registry {
   }
 
   async listAccountRegistrations(accountId: string): Promise<Registration[]> {
-    const items: Registration[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}`, ':prefix': 'PRODUCT#' },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []).map((item) => withoutKeys<Registration>(item)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
+    return this.queryAll<Registration>({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}`, ':prefix': 'PRODUCT#' },
+      ConsistentRead: true,
+    });
   }
 
   async createRegistration(registration: Registration): Promise<{ created: true } | { created: false; existing: Registration }> {
@@ -288,18 +278,19 @@ export class DynamoRegistry implements Registry {
   }
 
   private async queryIndex<T>(partitionValue: string, prefix: string): Promise<T[]> {
+    return this.queryAll<T>({
+      IndexName: TABLE_KEYS.gsi,
+      KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': partitionValue, ':prefix': prefix },
+    });
+  }
+
+  /** Every page of a query, as domain objects. */
+  private async queryAll<T>(query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<T[]> {
     const items: T[] = [];
     let startKey: Item | undefined;
     do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: TABLE_KEYS.gsi,
-          KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': partitionValue, ':prefix': prefix },
-          ExclusiveStartKey: startKey,
-        }),
-      );
+      const page = await this.documents.send(new QueryCommand({ TableName: this.tableName, ...query, ExclusiveStartKey: startKey }));
       items.push(...(page.Items ?? []).map((item) => withoutKeys<T>(item)));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
