@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -6,10 +7,12 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { readConfig, tableName } from '#shared/config.js';
+import { queueUrl, readConfig, tableName } from '#shared/config.js';
 import { ForbiddenError, NotFoundError } from '#shared/errors.js';
 import { Onboarding, type Caller } from '#shared/onboarding/registrations.js';
 import { verifyRole } from '#shared/onboarding/verify-role.js';
+import { DlqAuditLog } from '#shared/redrive/audit-log.js';
+import { redriveRecovered } from '#shared/redrive/self-heal.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { errorReplies, jsonReply } from '../http/error-replies.js';
 import { logger, metrics, tracer } from '../observability.js';
@@ -20,6 +23,9 @@ const roleArn = (what: string) =>
   z.string({ error: `required: the ${what} role ARN` }).check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/, `must be the ${what} role ARN`));
 const config = readConfig(z.object({
   TABLE_NAME: tableName,
+  // Self-healing: a passed verification sends the registration's waiting dead letters back out.
+  DEAD_LETTER_QUEUE_URL: queueUrl('dead-letter queue'),
+  DELIVERY_QUEUE_URL: queueUrl('delivery queue'),
   DELIVERY_PRINCIPAL_ARN: roleArn('deliver function'),
   VERIFIER_PRINCIPAL_ARN: roleArn('onboarding function (verifier)'),
   CUSTOMER_ROLE_NAME_PREFIX: z.string({ error: 'required: the prefix customer role names must start with' }).check(z.regex(/^[\w+=,.@-]{1,48}$/)),
@@ -35,12 +41,16 @@ const principals = { delivery: config.DELIVERY_PRINCIPAL_ARN, verifier: config.V
 const sts = tracer.captureAWSv3Client(new STSClient(config.LOCAL_VERIFIER_ACCESS_KEY_ID && config.LOCAL_VERIFIER_SECRET_ACCESS_KEY
   ? { credentials: { accessKeyId: config.LOCAL_VERIFIER_ACCESS_KEY_ID, secretAccessKey: config.LOCAL_VERIFIER_SECRET_ACCESS_KEY } }
   : {}));
+const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
+const queues = { sqs: tracer.captureAWSv3Client(new SQSClient({})), deadLetterQueueUrl: config.DEAD_LETTER_QUEUE_URL, deliveryQueueUrl: config.DELIVERY_QUEUE_URL };
+const audit = new DlqAuditLog(dynamo, config.TABLE_NAME);
 const onboarding = new Onboarding({
-  registry: new DynamoRegistry(tracer.captureAWSv3Client(new DynamoDBClient({})), config.TABLE_NAME),
+  registry: new DynamoRegistry(dynamo, config.TABLE_NAME),
   principals,
   customerRoleNamePrefix: config.CUSTOMER_ROLE_NAME_PREFIX,
   ...(config.CUSTOMER_ROLE_TEMPLATE_URL ? { templateUrl: config.CUSTOMER_ROLE_TEMPLATE_URL } : {}),
   verify: (role) => verifyRole(role, { sts, principals, sessionName: `${config.ROLE_SESSION_NAME_PREFIX}-verify` }),
+  redriveRecovered: (scope) => redriveRecovered({ queues, audit }, scope),
 });
 
 /**

@@ -18,7 +18,8 @@ const MAX_REASON_CHARS = 1024;
 
 /**
  * The DLQ message attributes: the reason and the scope, so operators can list, filter and redrive
- * without reading bodies (which hold findings' contents). SQS allows at most 10 attributes.
+ * without reading bodies (which hold findings' contents). SQS allows at most 10 attributes; the
+ * first failure of a redriven message travels in its body (`history`), its redrive count here.
  */
 export function deadLetterAttributes(group: DeliveryGroup, failure: Failure, attempts: number, productArn: string, failedAt: string): Record<string, string> {
   return {
@@ -31,6 +32,7 @@ export function deadLetterAttributes(group: DeliveryGroup, failure: Failure, att
     SubmissionId: group.submissionId,
     Attempts: String(attempts),
     FailedAt: failedAt,
+    RedriveCount: String(group.history?.redrives ?? 0),
   };
 }
 
@@ -49,7 +51,7 @@ export async function sendDeadLetters<Origin>(
   for (const letter of letters) {
     const { group, failure, attempts } = letter;
     const productArn = String(letter.finding.ProductArn ?? '');
-    const key = JSON.stringify([group.submissionId, group.accountId, group.region, group.productKey, productArn, failure.code, failure.message, attempts]);
+    const key = JSON.stringify([group.submissionId, group.accountId, group.region, group.productKey, productArn, failure.code, failure.message, attempts, group.history ?? null]);
     buckets.set(key, [...(buckets.get(key) ?? []), letter]);
   }
   const outgoing: OutgoingMessage[] = [];

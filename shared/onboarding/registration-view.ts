@@ -75,6 +75,8 @@ export function registrationView(registration: Registration, offer: ProductOffer
     verification: registration.verification ?? null,
     problems: failed.map(({ check, region, code, message }) => ({ check, ...(region ? { region } : {}), code, message })),
     deliveryProblem: registration.accessFailures ?? null,
+    /** Findings that went back out of the dead-letter queue by themselves after the last passed verification. */
+    redriven: registration.lastRedrive ?? null,
     history: registration.history ?? [],
     // The setup again (GET of one registration), for a customer who lost the create reply.
     ...(options.withSetup && offer && registration.status !== 'OFFBOARDED' ? { setup: roleSetup(registration, offer, options) } : {}),

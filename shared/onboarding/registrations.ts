@@ -17,6 +17,11 @@ export interface OnboardingDeps extends SetupOptions {
   registry: Registry;
   /** Runs the checks of shared/onboarding/verify-role.ts with the verifier's credentials. */
   verify: (role: RoleUnderTest) => Promise<Omit<Verification, 'by'>>;
+  /**
+   * Sends the registration's findings that waited in the DLQ for a registration or permission problem
+   * back out (shared/redrive/self-heal.ts); called after every passed verification.
+   */
+  redriveRecovered?: (scope: { accountId: string; productKey: string }) => Promise<{ matchedMessages: number; matchedFindings: number; complete: boolean }>;
   now?: () => Date;
 }
 
@@ -128,10 +133,21 @@ export class Onboarding {
       const reason = result.outcome === 'passed' ? 'verification passed' : `verification ${result.outcome}: ${[...new Set(failedCodes)].join(', ')}`;
       const { accessFailures: _cleared, ...rest } = current;
       const next = this.next(result.outcome === 'passed' ? rest : current, { verification }, status, caller.arn, reason);
-      if (await this.deps.registry.replaceRegistration(next, current.version ?? 0)) return this.view(next, offer);
+      if (await this.deps.registry.replaceRegistration(next, current.version ?? 0)) {
+        return this.view(result.outcome === 'passed' ? await this.selfHeal(next) : next, offer);
+      }
       if (attempt >= MAX_WRITE_ATTEMPTS) throw this.busy(productKey);
       // Someone changed it meanwhile (a new role, an offboard): verify what is there now.
     }
+  }
+
+  /** After a passed verification: the DLQ's findings this registration can now take go back out. */
+  private async selfHeal(registration: Registration): Promise<Registration> {
+    if (!this.deps.redriveRecovered) return registration;
+    const report = await this.deps.redriveRecovered({ accountId: registration.accountId, productKey: registration.productKey });
+    const lastRedrive = { at: this.now(), messages: report.matchedMessages, findings: report.matchedFindings, complete: report.complete };
+    await this.deps.registry.recordRedrive(registration.accountId, registration.productKey, lastRedrive);
+    return { ...registration, lastRedrive };
   }
 
   /**
@@ -146,7 +162,7 @@ export class Onboarding {
           `A cross-account-role registration becomes ACTIVE only when its verification passes; run verify instead (last verification: ${current.verification?.outcome ?? 'none'}).`);
       }
       return current.status === status ? undefined : this.next(current, {}, status, caller.arn, 'status set by operator');
-    });
+    }, (changed) => (status === 'ACTIVE' ? this.selfHeal(changed) : Promise.resolve(changed)));
   }
 
   /** Offboards at once; the record stays for audit. Offboarding an offboarded registration answers it as it is. */
@@ -162,13 +178,14 @@ export class Onboarding {
     caller: Caller,
     productKey: string,
     decide: (current: Registration) => Registration | undefined,
+    afterWrite: (written: Registration) => Promise<Registration> = (written) => Promise.resolve(written),
   ): Promise<RegistrationView> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.writable(caller, productKey);
       const next = decide(current);
       const offer = await findProduct(this.deps.registry, productKey);
       if (!next) return this.view(current, offer);
-      if (await this.deps.registry.replaceRegistration(next, current.version ?? 0)) return this.view(next, offer);
+      if (await this.deps.registry.replaceRegistration(next, current.version ?? 0)) return this.view(await afterWrite(next), offer);
       if (attempt >= MAX_WRITE_ATTEMPTS) throw this.busy(productKey);
     }
   }

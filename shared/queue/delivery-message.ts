@@ -15,11 +15,19 @@ export const deliveryMessageSchema = z.object({
   region: z.string().check(z.minLength(1)),
   productKey: z.string().check(z.minLength(1)),
   findings: z.array(z.record(z.string(), z.unknown())).check(z.minLength(1)),
+  /** Set once the findings were dead-lettered and redriven: their first failure and how often they went back. */
+  history: z.optional(z.object({
+    firstFailedAt: z.string(),
+    firstErrorCode: z.string(),
+    firstErrorMessage: z.string(),
+    redrives: z.number().check(z.int(), z.minimum(1)),
+  })),
 });
 
 export type DeliveryMessage = z.infer<typeof deliveryMessageSchema>;
 export type Finding = Record<string, unknown>;
 export type DeliveryGroup = Omit<DeliveryMessage, 'v' | 'findings'>;
+export type RedriveHistory = NonNullable<DeliveryMessage['history']>;
 
 /** Room kept for the envelope and SQS message attributes within one message. */
 const ENVELOPE_ALLOWANCE_BYTES = 4 * 1024;

@@ -251,6 +251,14 @@ export class DynamoRegistry implements Registry {
     }
   }
 
+  async recordRedrive(accountId: string, productKey: string, redrive: NonNullable<Registration['lastRedrive']>): Promise<void> {
+    await this.documents.send(new UpdateCommand({
+      TableName: this.tableName, Key: registrationKey(accountId, productKey),
+      UpdateExpression: 'SET lastRedrive = :redrive', ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':redrive': redrive },
+    }));
+  }
+
   async clearAccessFailures(accountId: string, productKey: string): Promise<void> {
     try {
       await this.documents.send(

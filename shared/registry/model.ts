@@ -101,4 +101,6 @@ export interface Registration {
   /** Every status change, oldest first (capped, see MAX_HISTORY in shared/onboarding/registration-store.ts). */
   history?: StatusChange[];
   accessFailures?: AccessFailures;
+  /** What went back out of the DLQ by itself when the registration last passed verification. */
+  lastRedrive?: { at: string; messages: number; findings: number; complete: boolean };
 }

@@ -37,6 +37,8 @@ export interface Registry {
   recordAccessFailure(accountId: string, productKey: string, failure: Omit<AccessFailures, 'count' | 'firstAt'>): Promise<AccessFailures | undefined>;
   /** ACTIVE -> SUSPENDED with an audit entry (atomic); false when it was not ACTIVE any more. */
   suspendRegistration(accountId: string, productKey: string, change: { at: string; by: string; reason: string }): Promise<boolean>;
+  /** Notes on the registration what self-healing sent back (no version change: it changes no rule). */
+  recordRedrive(accountId: string, productKey: string, redrive: NonNullable<Registration['lastRedrive']>): Promise<void>;
   /** Forgets recorded access failures after a successful delivery. */
   clearAccessFailures(accountId: string, productKey: string): Promise<void>;
 }
