@@ -50,10 +50,15 @@ const state = {
   apiUrl: stack.apiUrl,
   region: stack.region,
   emulatorUrl: stack.emulator.url,
-  endpoints: { dynamodb: stack.dynamoEndpoint, sqs: stack.sqsEndpoint, sts: stack.emulator.url, securityhub: stack.emulator.url, iam: stack.emulator.url },
+  // Every endpoint resolves for any client (awscli included): 127.0.0.1, not sqs.<region>.localhost.
+  endpoints: { dynamodb: stack.dynamoEndpoint, sqs: stack.sqsIpEndpoint, sts: stack.emulator.url, securityhub: stack.emulator.url, iam: stack.emulator.url },
   tableName: stack.tableName,
   deliveryQueueUrl: stack.deliveryQueueUrl,
   deadLetterQueueUrl: stack.deadLetterQueueUrl,
+  deliveryQueueArn: stack.deliveryQueueArn,
+  deadLetterQueueArn: stack.deadLetterQueueArn,
+  // The operator CLI (npm run broker-admin) signs with these locally; the emulator knows them as the operator's user.
+  operator: { arn: LOCAL_BROKER.operatorArn, credentials: { accessKeyId: LOCAL_BROKER.operatorAccessKeyId, secretAccessKey: LOCAL_BROKER.operatorSecretAccessKey } },
   brokerPrincipalArn: stack.brokerPrincipalArn,
   verifierPrincipalArn: stack.verifierPrincipalArn,
   partner: { partnerId: demo.partnerId, token: demo.token, productArns: demo.productArns },

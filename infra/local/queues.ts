@@ -2,8 +2,12 @@ import { interceptLocalhostDns, startFauxqs } from 'fauxqs';
 
 export interface LocalQueues {
   endpoint: string;
+  /** The same server by IP, for clients outside this process (awscli, the operator CLI): no DNS patch needed. */
+  ipEndpoint: string;
   deliveryQueueUrl: string;
   deadLetterQueueUrl: string;
+  deliveryQueueArn: string;
+  deadLetterQueueArn: string;
   stop(): Promise<void>;
 }
 
@@ -43,8 +47,11 @@ export async function startQueues(options: LocalQueueOptions): Promise<LocalQueu
   return {
     // The endpoint names the same host as the queue URLs, so the SDK has no mismatch to warn about.
     endpoint: `http://sqs.${options.region}.localhost:${server.port}`,
+    ipEndpoint: `http://127.0.0.1:${server.port}`,
     deliveryQueueUrl: delivery.queueUrl,
     deadLetterQueueUrl: dlq.queueUrl,
+    deliveryQueueArn: delivery.queueArn,
+    deadLetterQueueArn: dlq.queueArn,
     stop: async () => {
       await server.stop();
       restoreDns();

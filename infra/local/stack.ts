@@ -37,6 +37,10 @@ export interface LocalStack {
   emulator: Emulator;
   dynamoEndpoint: string;
   sqsEndpoint: string;
+  /** The SQS endpoint by IP, for awscli and the operator CLI (queue URLs name sqs.<region>.localhost). */
+  sqsIpEndpoint: string;
+  deliveryQueueArn: string;
+  deadLetterQueueArn: string;
   tableName: string;
   deliveryQueueUrl: string;
   deadLetterQueueUrl: string;
@@ -61,6 +65,10 @@ export const LOCAL_BROKER = {
   verifierPrincipalArn: 'arn:aws:iam::111111111111:role/SecurityHubBroker-onboarding',
   verifierAccessKeyId: 'AKIALOCALVERIFIER001',
   verifierSecretAccessKey: 'local-verifier-secret-key-for-the-emulator-only',
+  /** The operator's user in the broker account: the operator CLI signs with it locally (audit records name it). */
+  operatorArn: 'arn:aws:iam::111111111111:user/operator',
+  operatorAccessKeyId: 'AKIALOCALOPERATOR001',
+  operatorSecretAccessKey: 'local-operator-secret-key-for-the-emulator-only',
   tableName: 'securityhub-broker',
   customerRoleNamePrefix: 'SecurityHubFindingsBroker',
   roleSessionNamePrefix: 'securityhub-broker',
@@ -88,6 +96,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     accessKeyId: LOCAL_BROKER.accessKeyId, secretAccessKey: LOCAL_BROKER.secretAccessKey });
   emulator.state.addAccessKey({ accountId: LOCAL_BROKER.accountId, principalArn: LOCAL_BROKER.verifierPrincipalArn,
     accessKeyId: LOCAL_BROKER.verifierAccessKeyId, secretAccessKey: LOCAL_BROKER.verifierSecretAccessKey });
+  emulator.state.addAccessKey({ accountId: LOCAL_BROKER.accountId, principalArn: LOCAL_BROKER.operatorArn,
+    accessKeyId: LOCAL_BROKER.operatorAccessKeyId, secretAccessKey: LOCAL_BROKER.operatorSecretAccessKey });
   const dynamo = await startDynamo(options.dynamoPort ?? 0, options.dataDir && join(options.dataDir, 'dynamodb'));
   const queues = await startQueues({
     port: options.sqsPort ?? 0, region, maxReceiveCount,
@@ -149,13 +159,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   const poller = new SqsPoller(sqs, deliver as unknown as SqsHandler, {
     queueUrl: queues.deliveryQueueUrl,
-    queueArn: `arn:aws:sqs:${region}:000000000000:broker-delivery`,
+    queueArn: queues.deliveryQueueArn,
     region, batchSize: options.batchSize ?? 10, batchingWindowMs: options.batchingWindowMs ?? 300, functionName: 'deliver',
   });
   poller.start();
 
   return {
-    apiUrl: front.url, region, emulator, dynamoEndpoint: dynamo.endpoint, sqsEndpoint: queues.endpoint,
+    apiUrl: front.url, region, emulator, dynamoEndpoint: dynamo.endpoint, sqsEndpoint: queues.endpoint, sqsIpEndpoint: queues.ipEndpoint,
+    deliveryQueueArn: queues.deliveryQueueArn, deadLetterQueueArn: queues.deadLetterQueueArn,
     tableName: LOCAL_BROKER.tableName, deliveryQueueUrl: queues.deliveryQueueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl,
     brokerAccountId: LOCAL_BROKER.accountId, brokerPrincipalArn: LOCAL_BROKER.principalArn, verifierPrincipalArn: LOCAL_BROKER.verifierPrincipalArn,
     registry: new DynamoRegistry(dynamoClient, LOCAL_BROKER.tableName), sqs, poller,
