@@ -7,6 +7,7 @@ import { BrokerApi } from './constructs/api.js';
 import { BrokerDashboard } from './constructs/dashboard.js';
 import { DataKey } from './constructs/data-key.js';
 import { BrokerFunctions, DELIVER_TIMEOUT } from './constructs/functions.js';
+import { OperatorPolicy } from './constructs/operator-policy.js';
 import { DeliveryQueues } from './constructs/queues.js';
 import { RegistryTable } from './constructs/storage.js';
 import { HANDLER_ENTRIES, type HandlerName } from './paths.js';
@@ -35,6 +36,7 @@ export class BrokerStack extends Stack {
   readonly queues: DeliveryQueues;
   readonly registry: RegistryTable;
   readonly alarms: BrokerAlarms;
+  readonly operatorPolicy: OperatorPolicy;
 
   constructor(scope: Construct, id: string, props: BrokerStackProps) {
     super(scope, id, props);
@@ -90,6 +92,9 @@ export class BrokerStack extends Stack {
       deadLetterQueue: this.queues.deadLetterQueue,
     });
 
+    // What the operator CLI (npm run broker-admin) needs, for operators to attach to their own role or group.
+    this.operatorPolicy = new OperatorPolicy(this, 'Operators', { queues: this.queues, registry: this.registry });
+
     this.output('ApiUrl', this.api.restApi.url, 'Partner findings API base URL: POST <ApiUrl>v1/findings');
     this.output(
       'OnboardingApiUrl',
@@ -112,6 +117,11 @@ export class BrokerStack extends Stack {
     this.output('DeadLetterQueueUrl', this.queues.deadLetterQueue.queueUrl, 'Dead-letter queue: findings that could not be delivered, with reasons');
     this.output('AlarmTopicArn', this.alarms.topic.topicArn, 'Alarm notifications (subscribe more endpoints here)');
     this.output('PartnerUsagePlanId', this.api.usagePlan.usagePlanId, 'Usage plan partner API keys are attached to');
+    this.output(
+      'OperatorPolicyArn',
+      this.operatorPolicy.policy.managedPolicyArn,
+      "What the operator CLI (npm run broker-admin) needs: attach it to the operators' IAM role or group",
+    );
   }
 
   private output(id: string, value: string, description: string): void {

@@ -21,7 +21,7 @@ export const DELIVERY_RETENTION = Duration.days(4);
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
 
 /** Producers of an SSE-KMS queue need these on the key (SQS developer guide, key management). */
-const KEY_SEND_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
+export const KEY_SEND_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
 
 export interface DeliveryQueuesProps {
   readonly encryptionKey: IKey;
@@ -33,7 +33,8 @@ export class DeliveryQueues extends Construct {
   readonly deliveryQueue: Queue;
   readonly deadLetterQueue: Queue;
   readonly maxReceiveCount = DELIVERY_MAX_RECEIVE_COUNT;
-  private readonly encryptionKey: IKey;
+  /** The customer managed key both queues are encrypted with (SSE-KMS). */
+  readonly encryptionKey: IKey;
 
   constructor(scope: Construct, id: string, props: DeliveryQueuesProps) {
     super(scope, id);

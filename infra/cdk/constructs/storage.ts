@@ -12,8 +12,10 @@ export const TABLE_SCHEMA = {
   ttlAttribute: 'expiresAt',
 } as const;
 
-/** What "table read" means for the broker's functions: point reads and queries, never Scan. */
-const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/** Item reads a principal may be granted, one by one: point reads and queries, never Scan. */
+export type RegistryItemRead = 'dynamodb:GetItem' | 'dynamodb:BatchGetItem' | 'dynamodb:Query';
+/** What "table read" means for the broker's functions. */
+const READ_ACTIONS: readonly [RegistryItemRead, ...RegistryItemRead[]] = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 /**
  * Item writes a function may be granted, one by one. There is deliberately no DeleteItem, Scan or batch
  * write here: registrations change status (and keep their history), they are never deleted by a function.
@@ -25,6 +27,8 @@ export type RegistryItemWrite = 'dynamodb:PutItem' | 'dynamodb:UpdateItem';
  * generating and re-wrapping the table key are DynamoDB's own calls, so writers get nothing more.
  */
 const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
+/** What item writers get on the key besides the read actions (see `itemAccessStatements`). */
+const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey'];
 
 export interface RegistryTableProps {
   readonly encryptionKey: IKey;
@@ -60,49 +64,59 @@ export class RegistryTable extends Construct {
    * `table/index/*`, Scan and stream reads, none of which the broker needs.
    */
   grantRead(grantee: IGrantable): void {
-    const tableArn = this.table.tableArn;
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'RegistryTableRead',
-        effect: Effect.ALLOW,
-        actions: READ_ACTIONS,
-        resources: [tableArn, `${tableArn}/index/${TABLE_SCHEMA.gsi1.name}`],
-      }),
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'RegistryTableKeyRead',
-        effect: Effect.ALLOW,
-        actions: KEY_READ_ACTIONS,
-        resources: [this.encryptionKey.keyArn],
-      }),
-    );
+    for (const statement of this.itemAccessStatements(READ_ACTIONS, [])) grantee.grantPrincipal.addToPrincipalPolicy(statement);
   }
 
   /**
    * `grantRead` plus exactly the listed item writes, on the table only (an index cannot be written).
-   * `Table.grantWriteData` would add DeleteItem and BatchWriteItem. For the key, writers get
-   * kms:Encrypt and kms:GenerateDataKey besides the read actions: `Table.grantWriteData` grants these
-   * (as wildcards) to writers of a table with a customer managed key, AWS documents no narrower set
-   * for DynamoDB's server-side encryption, and a writer refused by KMS would fail only once deployed.
+   * `Table.grantWriteData` would add DeleteItem and BatchWriteItem.
    */
   grantReadWrite(grantee: IGrantable, writes: readonly [RegistryItemWrite, ...RegistryItemWrite[]]): void {
-    this.grantRead(grantee);
-    grantee.grantPrincipal.addToPrincipalPolicy(
+    for (const statement of this.itemAccessStatements(READ_ACTIONS, writes)) grantee.grantPrincipal.addToPrincipalPolicy(statement);
+  }
+
+  /**
+   * The statements behind `grantRead`/`grantReadWrite`, for exactly the given item reads and writes,
+   * for a policy that is not one principal's own (the operators' managed policy):
+   * - `<sidPrefix>Read`: the reads on the table and its gsi1 index, by exact ARN;
+   * - `<sidPrefix>KeyRead`: kms:Decrypt and kms:DescribeKey on the table's key;
+   * - with writes, `<sidPrefix>ItemWrite`: the writes on the table only (an index cannot be written);
+   * - with writes, `<sidPrefix>KeyWrite`: kms:Encrypt and kms:GenerateDataKey on the key.
+   *   `Table.grantWriteData` grants these (as wildcards) to writers of a table with a customer managed
+   *   key, AWS documents no narrower set for DynamoDB's server-side encryption, and a writer refused
+   *   by KMS would fail only once deployed.
+   */
+  itemAccessStatements(
+    reads: readonly [RegistryItemRead, ...RegistryItemRead[]],
+    writes: readonly RegistryItemWrite[],
+    sidPrefix = 'RegistryTable',
+  ): PolicyStatement[] {
+    const tableArn = this.table.tableArn;
+    const keyArn = this.encryptionKey.keyArn;
+    const statements = [
       new PolicyStatement({
-        sid: 'RegistryTableItemWrite',
+        sid: `${sidPrefix}Read`,
+        effect: Effect.ALLOW,
+        actions: [...new Set(reads)],
+        resources: [tableArn, this.indexArn],
+      }),
+      new PolicyStatement({ sid: `${sidPrefix}KeyRead`, effect: Effect.ALLOW, actions: KEY_READ_ACTIONS, resources: [keyArn] }),
+    ];
+    if (writes.length === 0) return statements;
+    return [
+      ...statements,
+      new PolicyStatement({
+        sid: `${sidPrefix}ItemWrite`,
         effect: Effect.ALLOW,
         actions: [...new Set(writes)],
-        resources: [this.table.tableArn],
+        resources: [tableArn],
       }),
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new PolicyStatement({
-        sid: 'RegistryTableKeyWrite',
-        effect: Effect.ALLOW,
-        actions: ['kms:Encrypt', 'kms:GenerateDataKey'],
-        resources: [this.encryptionKey.keyArn],
-      }),
-    );
+      new PolicyStatement({ sid: `${sidPrefix}KeyWrite`, effect: Effect.ALLOW, actions: KEY_WRITE_ACTIONS, resources: [keyArn] }),
+    ];
+  }
+
+  /** The ARN of the gsi1 index (the only index). */
+  get indexArn(): string {
+    return `${this.table.tableArn}/index/${TABLE_SCHEMA.gsi1.name}`;
   }
 }

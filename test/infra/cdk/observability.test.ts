@@ -123,7 +123,7 @@ describe('dashboard', () => {
 });
 
 describe('stack outputs', () => {
-  it('publish the API URLs, both principals (broker and verifier roles), the table, the queues and the alarm topic', () => {
+  it('publish the API URLs, both principals (broker and verifier roles), the table, the queues, the alarm topic and the operator policy', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).sort()).toEqual(
       [
@@ -133,6 +133,7 @@ describe('stack outputs', () => {
         'DeadLetterQueueUrl',
         'DeliveryQueueUrl',
         'OnboardingApiUrl',
+        'OperatorPolicyArn',
         'PartnerUsagePlanId',
         'TableName',
         'VerifierRoleArn',
