@@ -59,6 +59,10 @@ export class DeadLetterWalk {
 
   async *batches(): AsyncGenerator<ReceivedDeadLetter[]> {
     const started = Date.now();
+    // Messages that reach the DLQ while the walk runs are not part of it: a redrive whose destination
+    // still refuses would otherwise meet its own messages again, dead-lettered anew, and loop forever.
+    // They are held like the rest and visible again when the walk ends.
+    const arrivedLate = (message: Message) => Number(message.Attributes?.SentTimestamp ?? 0) >= started;
     const { sqs, deadLetterQueueUrl } = this.queues;
     let idle = 0;
     while (!this.stopped) {
@@ -75,7 +79,8 @@ export class DeadLetterWalk {
       const fresh: ReceivedDeadLetter[] = [];
       for (const message of Messages) {
         if (!message.MessageId || !message.ReceiptHandle) continue;
-        if (this.seen.has(message.MessageId)) {
+        if (this.seen.has(message.MessageId) || arrivedLate(message)) {
+          this.seen.add(message.MessageId);
           this.held.set(message.MessageId, message.ReceiptHandle);
           continue;
         }
