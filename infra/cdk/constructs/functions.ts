@@ -188,8 +188,13 @@ export class BrokerFunctions extends Construct {
         CUSTOMER_ROLE_NAME_PREFIX: props.customerRoleNamePrefix,
         ROLE_SESSION_NAME_PREFIX: props.roleSessionNamePrefix,
         ...(props.customerRoleTemplateUrl !== undefined && { CUSTOMER_ROLE_TEMPLATE_URL: props.customerRoleTemplateUrl }),
+        // Self-healing: a passed verification sends the registration's waiting dead letters back out.
+        DEAD_LETTER_QUEUE_URL: queues.deadLetterQueue.queueUrl,
+        DELIVERY_QUEUE_URL: queues.deliveryQueue.queueUrl,
       },
     });
+    queues.grantWalkDeadLetters(this.onboarding.role, 'SelfHealDeadLetters');
+    queues.grantSend(this.onboarding.role, queues.deliveryQueue, 'SelfHealRedrive');
     // The verifier principal is this function's own execution role (known only once the role exists).
     this.onboarding.function.addEnvironment('VERIFIER_PRINCIPAL_ARN', this.onboarding.role.roleArn);
     // Registrations are created (PutItem) and change status, role and verification (UpdateItem); the

@@ -56,6 +56,24 @@ export class DeliveryQueues extends Construct {
     });
   }
 
+  /**
+   * Walking the DLQ to redrive a registration's waiting findings (self-healing after a passed
+   * verification): receive, hide and release, delete what went back out. The batch calls are
+   * authorised by the same actions. The key is needed to read what is received.
+   */
+  grantWalkDeadLetters(grantee: IGrantable, sid: string): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid, effect: Effect.ALLOW,
+        actions: ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        resources: [this.deadLetterQueue.queueArn],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({ sid: `${sid}Key`, effect: Effect.ALLOW, actions: ['kms:Decrypt'], resources: [this.encryptionKey.keyArn] }),
+    );
+  }
+
   /** sqs:SendMessage (SendMessageBatch is authorised by the same action) on exactly one queue. */
   grantSend(grantee: IGrantable, queue: Queue, sid: string): void {
     grantee.grantPrincipal.addToPrincipalPolicy(

@@ -109,21 +109,27 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets only ingest send to the delivery queue and only deliver send to the DLQ', () => {
+  it('lets ingest (and onboarding, for self-healing redrives) send to the delivery queue, and only deliver send to the DLQ', () => {
     const deliveryArn = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', 'QueuesDeliveryQueue'), 'Arn'] };
     const deadLetterArn = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', 'QueuesDeadLetterQueue'), 'Arn'] };
     const sendTargets = (name: FunctionName) => statementsAllowing(name, 'sqs:SendMessage').map((s) => s.Resource);
     expect(sendTargets('Ingest')).toEqual([deliveryArn]);
     expect(sendTargets('Deliver')).toEqual([deadLetterArn]);
     expect(sendTargets('Authorizer')).toEqual([]);
-    expect(sendTargets('Onboarding')).toEqual([]);
+    expect(sendTargets('Onboarding')).toEqual([deliveryArn]);
   });
 
-  it('lets deliver consume the delivery queue (event source mapping) and nothing else consume anything', () => {
+  it('lets deliver consume the delivery queue (event source mapping), onboarding walk only the DLQ (self-healing), and nothing else consume anything', () => {
     const deliveryArn = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', 'QueuesDeliveryQueue'), 'Arn'] };
+    const deadLetterArn = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', 'QueuesDeadLetterQueue'), 'Arn'] };
     expect(statementsAllowing('Deliver', 'sqs:ReceiveMessage').map((s) => s.Resource)).toEqual([deliveryArn]);
     expect(statementsAllowing('Deliver', 'sqs:DeleteMessage').map((s) => s.Resource)).toEqual([deliveryArn]);
-    for (const name of ['Authorizer', 'Ingest', 'Onboarding'] as const) {
+    for (const action of ['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes']) {
+      expect(statementsAllowing('Onboarding', action).map((s) => s.Resource)).toEqual([deadLetterArn]);
+    }
+    expect([...new Set(allowed('Onboarding').filter((a) => a.startsWith('sqs:')))].sort())
+      .toEqual(['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage']);
+    for (const name of ['Authorizer', 'Ingest'] as const) {
       expect(allowed(name).filter((a) => a.startsWith('sqs:') && a !== 'sqs:SendMessage')).toEqual([]);
     }
   });

@@ -111,10 +111,10 @@ describe('onboarding function', () => {
     expect(onboardingProps().Timeout).toBe(28);
   });
 
-  it('gets exactly its environment: the table, both principals and the two prefixes', () => {
+  it('gets exactly its environment: the table, both queues (self-healing), both principals and the two prefixes', () => {
     const variables = onboardingProps().Environment.Variables as Record<string, unknown>;
     expect(Object.keys(variables).filter((key) => !COMMON_ENVIRONMENT.includes(key)).sort()).toEqual(
-      ['CUSTOMER_ROLE_NAME_PREFIX', 'DELIVERY_PRINCIPAL_ARN', 'ROLE_SESSION_NAME_PREFIX', 'TABLE_NAME', 'VERIFIER_PRINCIPAL_ARN'],
+      ['CUSTOMER_ROLE_NAME_PREFIX', 'DEAD_LETTER_QUEUE_URL', 'DELIVERY_PRINCIPAL_ARN', 'DELIVERY_QUEUE_URL', 'ROLE_SESSION_NAME_PREFIX', 'TABLE_NAME', 'VERIFIER_PRINCIPAL_ARN'],
     );
     expect(variables).toMatchObject({
       TABLE_NAME: { Ref: logicalIdOf(template, 'AWS::DynamoDB::Table', 'RegistryTable') },
@@ -172,8 +172,8 @@ describe('the two principals', () => {
     });
   });
 
-  it('gives the onboarding role registry reads, PutItem and UpdateItem, the key to use them, and nothing else', () => {
-    const actions = allowedBy(onboarding()).filter((a) => !/^(logs|xray):/.test(a));
+  it('gives the onboarding role registry reads, PutItem and UpdateItem, the key to use them, and nothing else besides self-healing\'s queue access', () => {
+    const actions = allowedBy(onboarding()).filter((a) => !/^(logs|xray|sqs):/.test(a));
     expect([...new Set(actions)].sort()).toEqual([
       'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
@@ -195,8 +195,10 @@ describe('the two principals', () => {
     ]);
     expect(allowing(onboarding(), 'dynamodb:PutItem').map((s) => s.Resource)).toEqual([tableArn]);
     const keyArn = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::KMS::Key', 'DataKey'), 'Arn'] };
-    expect(allowing(onboarding(), 'kms:Decrypt').map((s) => s.Resource)).toEqual([keyArn]);
-    expect(allowing(onboarding(), 'kms:GenerateDataKey').map((s) => s.Resource)).toEqual([keyArn]);
+    // One data key encrypts the table and the queues: every key statement names it and nothing else.
+    for (const action of ['kms:Decrypt', 'kms:GenerateDataKey']) {
+      expect(new Set(allowing(onboarding(), action).map((s) => JSON.stringify(s.Resource)))).toEqual(new Set([JSON.stringify(keyArn)]));
+    }
   });
 
   it('gives deliver UpdateItem on the registry table and no other write', () => {
