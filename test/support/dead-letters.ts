@@ -15,6 +15,8 @@ export interface SeedLetter {
   bare?: boolean;
   history?: DeliveryMessage['history'];
   idPrefix?: string;
+  /** Real findings to carry (default: stubs with only Id, ProductArn and AwsAccountId). */
+  findingsOf?: Array<Record<string, unknown>>;
 }
 
 let seeded = 0;
@@ -30,7 +32,7 @@ export function deadLetterOf(letter: SeedLetter): { body: string; attributes: Re
   const prefix = letter.idPrefix ?? `seed-${++seeded}`;
   const message: DeliveryMessage = {
     v: 1, ...group,
-    findings: Array.from({ length: letter.findings ?? 1 }, (_, i) => ({ Id: `${prefix}-${i}`, ProductArn: productArn, AwsAccountId: letter.accountId })),
+    findings: letter.findingsOf ?? Array.from({ length: letter.findings ?? 1 }, (_, i) => ({ Id: `${prefix}-${i}`, ProductArn: productArn, AwsAccountId: letter.accountId })),
   };
   const attributes = letter.bare ? {} : deadLetterAttributes(group, { kind: 'permanent', code: letter.errorCode, message: `${letter.errorCode}: fix it` }, 3, productArn, letter.failedAt ?? new Date().toISOString());
   return { body: JSON.stringify(message), attributes, message };
