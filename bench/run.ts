@@ -12,6 +12,7 @@ const suites: Array<() => Promise<{ default: BenchSuite }>> = [
   // Each suite lives in its own file; add new ones here.
   () => import('./validation.bench.js'),
   () => import('./delivery.bench.js'),
+  () => import('./dlq.bench.js'),
 ];
 
 async function main(): Promise<void> {

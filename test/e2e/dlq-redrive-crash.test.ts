@@ -7,6 +7,7 @@ import { ChangeMessageVisibilityBatchCommand, ReceiveMessageCommand, type Messag
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDeliveryMessage } from '#shared/queue/delivery-message.js';
 import { redriveDeadLetters } from '#shared/redrive/dlq-operations.js';
+import { approximateCount } from '#shared/redrive/dlq-receiver.js';
 import { findingsFor } from '../support/local-broker.js';
 import { seedDeadLetters } from '../support/dead-letters.js';
 import { onboardingKit } from '../support/onboarding-kit.js';
@@ -48,13 +49,15 @@ describe('a redrive killed half way', () => {
     await writeStackFile(kit.stack, folder);
 
     // The real CLI, slowed down so it is surely killed mid-run; its short visibility timeout makes what it held reappear soon.
-    const child = spawn(join(REPO, 'node_modules/.bin/tsx'), [join(REPO, 'cli/broker-admin/main.ts'), 'dlq', 'redrive', '--rate', '100', '--visibility-timeout', '3', '--json'],
-      { cwd: folder, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(REPO, 'node_modules/.bin/tsx'), [join(REPO, 'cli/broker-admin/main.ts'), 'dlq', 'redrive', '--account', customer.accountId, '--rate', '20', '--visibility-timeout', '3', '--json'],
+      // A clean environment: the in-process stack set AWS_* and queue variables that would override stack.json.
+      { cwd: folder, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', INIT_CWD: folder }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    // Kill it once it has moved something, well before it could finish (400 findings at 100/s take 4 s).
+    // Kill it once it has moved something, well before it could finish (400 findings at 20/s take 20 s).
     const deadline = Date.now() + 30_000;
-    while ((await readAll(kit.stack.deliveryQueueUrl)).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while ((await approximateCount(kit.stack.sqs, kit.stack.deliveryQueueUrl)) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(child.exitCode, `the CLI ended on its own: ${stderr}`).toBeNull();
     process.kill(-child.pid!, 'SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
 

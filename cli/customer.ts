@@ -8,7 +8,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { STSClient } from '@aws-sdk/client-sts';
-import { signedFetch } from './signed-fetch.js';
+import { signedFetch } from '#infra/local/signed-fetch.js';
 
 const USAGE = `Usage: npm run customer -- <command> [--api-url URL] [--region R] [flags]
   products                                   the products you can register for

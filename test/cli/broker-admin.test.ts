@@ -22,9 +22,9 @@ beforeAll(async () => {
 });
 afterAll(async () => dynamo?.stop());
 
-/** Runs the CLI as an operator would and parses the JSON it prints. */
+/** Runs the CLI as an operator would and parses the JSON it prints (--json: exactly one document on stdout). */
 async function admin(...args: string[]): Promise<Record<string, string>> {
-  const { stdout } = await run('npm', ['run', '--silent', 'broker-admin', '--', ...args], { env });
+  const { stdout } = await run('npm', ['run', '--silent', 'broker-admin', '--', ...args, '--json'], { env });
   return JSON.parse(stdout);
 }
 
