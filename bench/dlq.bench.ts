@@ -27,7 +27,9 @@ const TSX = join(REPO, 'node_modules/.bin/tsx');
 
 /** Runs a command under GNU time: wall seconds, peak RSS in MiB, and its stdout. */
 async function measured(args: string[], cwd: string): Promise<{ seconds: number; peakMiB: number; stdout: string }> {
-  const { stdout, stderr } = await run('/usr/bin/time', ['-f', 'BENCH %e %M', ...args], { cwd, maxBuffer: 64 * 1024 * 1024 });
+  // A clean environment: the CLI finds everything in <cwd>/.local/stack.json, as after `npm start`.
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', INIT_CWD: cwd };
+  const { stdout, stderr } = await run('/usr/bin/time', ['-f', 'BENCH %e %M', ...args], { cwd, env, maxBuffer: 64 * 1024 * 1024 });
   const match = /BENCH ([\d.]+) (\d+)/.exec(stderr);
   if (!match) throw new Error(`no timing from /usr/bin/time: ${stderr.slice(-500)}`);
   return { seconds: Number(match[1]), peakMiB: Number(match[2]) / 1024, stdout };
@@ -70,10 +72,10 @@ export default {
       const summary = await cli('dlq', 'summary', '--json');
       const summarized = JSON.parse(summary.stdout) as { messages: number };
       if (summarized.messages !== MESSAGES) throw new Error(`summary saw ${summarized.messages} of ${MESSAGES} messages`);
-      const redrive = await cli('dlq', 'redrive', '--json');
+      const redrive = await cli('dlq', 'redrive', '--all', '--json');
       const redriven = JSON.parse(redrive.stdout) as { matchedMessages?: number; report?: { matchedMessages: number } };
       const moved = redriven.matchedMessages ?? redriven.report?.matchedMessages;
-      if (moved !== MESSAGES) throw new Error(`redrive moved ${String(moved)} of ${MESSAGES} messages`);
+      if (moved !== MESSAGES) throw new Error(`redrive moved ${String(moved)} of ${MESSAGES} messages: ${redrive.stdout.slice(0, 500)}`);
 
       const note = `${MESSAGES} messages, ${MESSAGES * 2} findings`;
       return [
