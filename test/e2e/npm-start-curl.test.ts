@@ -2,6 +2,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { GetFindingsCommand, SecurityHubClient, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
@@ -27,7 +28,8 @@ let output = '';
 /** Starts `npm start` exactly as README says, on free ports, and waits for the state file it writes. */
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'broker-start-'));
-  const stateFile = join(folder, 'stack.json');
+  // Where `npm start` writes it by default, relative to this folder: the operator CLI finds it with no flags.
+  const stateFile = join(folder, '.local', 'stack.json');
   child = spawn('npm', ['start', '--', '--in-memory', '--state-file', stateFile, '--api-port', '0', '--emulator-port', '0',
     '--dynamo-port', '0', '--sqs-port', '0'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -75,6 +77,13 @@ describe('npm start', () => {
     expect(found[0]).toMatchObject({ AwsAccountId: customerAccount, ProductArn: state.partner.productArns[0] });
     securityHub.destroy();
   });
+
+  it('answers the operator CLI\'s `dlq summary --json` with no flags, from the folder npm start wrote its state in', async () => {
+    // npm sets INIT_CWD to the folder it was run from; the environment is the shell's, not a test stack's.
+    const { stdout } = await run('npm', ['--prefix', fileURLToPath(new URL('../../', import.meta.url)), 'run', '--silent', 'broker-admin', '--', 'dlq', 'summary', '--json'],
+      { cwd: folder, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } });
+    expect(JSON.parse(stdout)).toMatchObject({ messages: expect.any(Number), findings: expect.any(Number), byAccount: expect.any(Object) });
+  }, 60_000);
 
   itWithAws('prints how a new customer onboards, and those commands, run as printed, make its registration ACTIVE', async () => {
     const printed = /^Onboard a new customer.*\n((?: {2}.*\n)+)/m.exec(output);
