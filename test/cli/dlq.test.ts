@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { writeStackFile } from '../support/stack-file.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,15 +73,7 @@ beforeAll(async () => {
   await stack.poller.stop();
   local = await mkdtemp(join(tmpdir(), 'broker-admin-dlq-'));
   empty = await mkdtemp(join(tmpdir(), 'broker-admin-empty-'));
-  await mkdir(join(local, '.local'));
-  // The fields infra/local/main.ts writes that the CLI reads.
-  await writeFile(join(local, '.local', 'stack.json'), JSON.stringify({
-    apiUrl: stack.apiUrl, region: stack.region,
-    endpoints: { dynamodb: stack.dynamoEndpoint, sqs: stack.sqsIpEndpoint, sts: stack.emulator.url },
-    tableName: stack.tableName, deliveryQueueUrl: stack.deliveryQueueUrl, deadLetterQueueUrl: stack.deadLetterQueueUrl,
-    deliveryQueueArn: stack.deliveryQueueArn, deadLetterQueueArn: stack.deadLetterQueueArn,
-    operator: { arn: LOCAL_BROKER.operatorArn, credentials: { accessKeyId: LOCAL_BROKER.operatorAccessKeyId, secretAccessKey: LOCAL_BROKER.operatorSecretAccessKey } },
-  }));
+  await writeStackFile(stack, local);
   const shell = Object.entries(process.env).filter(([name]) =>
     !/^(AWS_|TABLE_NAME$|DEAD_LETTER_QUEUE_URL$|DELIVERY_QUEUE_URL$|BROKER_STACK_NAME$|INIT_CWD$|DELIVERY_PRINCIPAL_ARN$|VERIFIER_PRINCIPAL_ARN$)/.test(name));
   env = {
