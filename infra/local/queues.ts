@@ -1,3 +1,4 @@
+import { SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { interceptLocalhostDns, startFauxqs } from 'fauxqs';
 
 export interface LocalQueues {
@@ -33,16 +34,23 @@ export async function startQueues(options: LocalQueueOptions): Promise<LocalQueu
     defaultRegion: options.region,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
   });
-  const dlq = server.createQueue('broker-dead-letters', {
-    region: options.region,
-    attributes: { MessageRetentionPeriod: String(14 * 24 * 3600) },
-  });
-  const delivery = server.createQueue('broker-delivery', {
-    region: options.region,
-    attributes: {
-      VisibilityTimeout: String(options.visibilityTimeoutSeconds),
-      RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: options.maxReceiveCount }),
-    },
+  // fauxqs's createQueue replaces a queue (and its messages) that it restored from dataDir: create a
+  // queue only when it is not there yet, else keep it with its messages and set its attributes.
+  const ensure = async (name: string, attributes: Record<string, string>): Promise<{ queueUrl: string; queueArn: string }> => {
+    const existing = server.inspectQueue(name);
+    if (!existing) return server.createQueue(name, { region: options.region, attributes });
+    // Lookups are by Region and name, whatever host and port a URL names, so the URL is this start's.
+    const queueUrl = `http://sqs.${options.region}.localhost:${server.port}/000000000000/${name}`;
+    const sqs = new SQSClient({ region: options.region, endpoint: `http://127.0.0.1:${server.port}`, useQueueUrlAsEndpoint: false,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl: queueUrl, Attributes: attributes }));
+    sqs.destroy();
+    return { queueUrl, queueArn: existing.arn };
+  };
+  const dlq = await ensure('broker-dead-letters', { MessageRetentionPeriod: String(14 * 24 * 3600) });
+  const delivery = await ensure('broker-delivery', {
+    VisibilityTimeout: String(options.visibilityTimeoutSeconds),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: options.maxReceiveCount }),
   });
   return {
     // The endpoint names the same host as the queue URLs, so the SDK has no mismatch to warn about.
