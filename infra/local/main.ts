@@ -36,6 +36,8 @@ const stack = await startLocalStack({
   apiPort: port('api-port'), emulatorPort: port('emulator-port'), dynamoPort: port('dynamo-port'), sqsPort: port('sqs-port'),
   ...(flags['in-memory'] ? {} : { dataDir: resolve(String(flags['data-dir'])) }),
   logLevel: String(flags['log-level']),
+  // Not before the demo customer exists again in the emulator: findings queued before a restart wait for it.
+  startPoller: false,
 });
 const verifierSts = new STSClient({ credentials: { accessKeyId: LOCAL_BROKER.verifierAccessKeyId, secretAccessKey: LOCAL_BROKER.verifierSecretAccessKey } });
 const demo = await seedDemo({
@@ -45,6 +47,7 @@ const demo = await seedDemo({
   ...(previous?.partner?.token ? { previousToken: previous.partner.token } : {}),
 });
 verifierSts.destroy();
+stack.poller.start();
 
 const state = {
   apiUrl: stack.apiUrl,

@@ -27,6 +27,11 @@ export interface LocalStackOptions {
   /** As the event source mapping's MaximumBatchingWindowInSeconds, in ms. */
   batchingWindowMs?: number;
   logLevel?: string;
+  /**
+   * Start polling the delivery queue at once (default). `npm start` starts it itself once the demo
+   * customer is seeded again: after a restart the queue may already hold findings for it.
+   */
+  startPoller?: boolean;
   /** Deliver's suspension policy (SUSPEND_AFTER_FAILURES / SUSPEND_AFTER_SECONDS); the deployed defaults when absent. */
   suspendAfter?: { failures: number; seconds: number };
 }
@@ -162,7 +167,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     queueArn: queues.deliveryQueueArn,
     region, batchSize: options.batchSize ?? 10, batchingWindowMs: options.batchingWindowMs ?? 300, functionName: 'deliver',
   });
-  poller.start();
+  if (options.startPoller !== false) poller.start();
 
   return {
     apiUrl: front.url, region, emulator, dynamoEndpoint: dynamo.endpoint, sqsEndpoint: queues.endpoint, sqsIpEndpoint: queues.ipEndpoint,
