@@ -20,7 +20,7 @@ const UNAUTHORIZED = 'Unauthorized';
  * API Gateway caches it per token and reuses it for the partner's other methods.
  */
 export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>()
-  .use(captureLambdaHandler(tracer))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(injectLambdaContext(logger))
   .handler(async (event) => {
     const header = event.headers?.Authorization ?? event.headers?.authorization;

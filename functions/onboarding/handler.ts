@@ -79,7 +79,7 @@ const ROUTES: Record<string, Route> = {
 
 /** The customer onboarding API (docs/openapi.yaml): every route signed with SigV4, every answer about the caller's own account. */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-  .use(captureLambdaHandler(tracer))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .use(errorReplies())

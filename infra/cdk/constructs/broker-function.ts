@@ -69,6 +69,10 @@ export class BrokerFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: POWERTOOLS.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: POWERTOOLS.metricsNamespace,
         POWERTOOLS_LOG_LEVEL: POWERTOOLS.logLevel,
+        // Traces carry no payloads: a handler's response (finding ids and values, per-finding
+        // errors quoting them) and error details stay out of X-Ray, as they stay out of logs.
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+        POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },

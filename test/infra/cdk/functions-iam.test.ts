@@ -32,11 +32,13 @@ describe('every broker function', () => {
     expect(props.Handler).toBe('index.handler');
   });
 
-  it.each(FUNCTIONS)('%s gets the Powertools settings and source-mapped stack traces', (name) => {
+  it.each(FUNCTIONS)('%s gets the Powertools settings (no responses or errors in traces) and source-mapped stack traces', (name) => {
     expect(functionProps(name).Environment.Variables).toMatchObject({
       POWERTOOLS_SERVICE_NAME: 'securityhub-broker',
       POWERTOOLS_METRICS_NAMESPACE: 'SecurityHubBroker',
       POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+      POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
       NODE_OPTIONS: '--enable-source-maps',
     });
   });

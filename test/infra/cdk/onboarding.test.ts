@@ -22,7 +22,7 @@ const EXPECTED_ROUTES = [
 ] as const;
 const TEMPLATE_URL = 'https://example-bucket.s3.eu-west-1.amazonaws.com/securityhub-broker/customer-role.yaml';
 /** Set on every function by BrokerFunction; not part of what the onboarding handler is given. */
-const COMMON_ENVIRONMENT = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'NODE_OPTIONS'];
+const COMMON_ENVIRONMENT = ['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_LOG_LEVEL', 'POWERTOOLS_TRACER_CAPTURE_RESPONSE', 'POWERTOOLS_TRACER_CAPTURE_ERROR', 'NODE_OPTIONS'];
 
 const roleArn = (of: Template, name: string) => ({ 'Fn::GetAtt': [logicalIdOf(of, 'AWS::IAM::Role', `Functions${name}Role`), 'Arn'] });
 const functionArn = (of: Template, name: string) => ({
