@@ -173,6 +173,14 @@ describe('IAM routes', () => {
     expect(res.body.message).toMatch(/^Signature not yet current: \d{8}T\d{6}Z is still later than \d{8}T\d{6}Z \(\d{8}T\d{6}Z \+ 5 min\.\)$/);
   });
 
+  it('answers a path with malformed percent-encoding as API Gateway answers any path it cannot route, never a 502', async () => {
+    for (const path of ['/v1/registrations/%E0%A4%A/scanner/role', '/v1/%ZZ', '/%']) {
+      const res = await answer(await fetch(`${front.url}${path}`, { method: 'PUT' }));
+      expect(res.status, path).toBe(403);
+      expect(res.body).toEqual({ message: 'Missing Authentication Token' });
+    }
+  });
+
   it('answers unknown paths and methods with 403 Missing Authentication Token', async () => {
     for (const [path, method] of [['/v1/registrations/acme/role', 'PUT'], [ROLE_PATH, 'GET'], ['/v1/registrations//scanner/role', 'PUT']] as const) {
       const res = await answer(await signedFetch(`${front.url}${path}`, { method, credentials: alice, region: REGION }));
