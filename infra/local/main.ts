@@ -8,6 +8,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO, seedDemo } from './seed-demo.js';
+import { watchAncestors } from './ancestor-watch.js';
 import { LOCAL_BROKER, startLocalStack } from './stack.js';
 import { STSClient } from '@aws-sdk/client-sts';
 
@@ -38,6 +39,11 @@ const stack = await startLocalStack({
   logLevel: String(flags['log-level']),
   // Not before the demo customer exists again in the emulator: findings queued before a restart wait for it.
   startPoller: false,
+}).catch((error: NodeJS.ErrnoException & { port?: number }) => {
+  if (error.code !== 'EADDRINUSE') throw error;
+  process.stderr.write(`Port ${error.port ?? '(one of them)'} is already in use: is another \`npm start\` running? Stop it, or pick other ports ` +
+    '(--api-port, --emulator-port, --dynamo-port, --sqs-port; 0 picks a free one).\n');
+  process.exit(1);
 });
 const verifierSts = new STSClient({ credentials: { accessKeyId: LOCAL_BROKER.verifierAccessKeyId, secretAccessKey: LOCAL_BROKER.verifierSecretAccessKey } });
 const demo = await seedDemo({
@@ -126,10 +132,11 @@ Ctrl-C stops it.
 `);
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    void stack.stop().then(() => process.exit(0));
-  });
-}
+const shutDown = (): void => {
+  if (stopping) return;
+  stopping = true;
+  void stack.stop().then(() => process.exit(0));
+};
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, shutDown);
+// A SIGTERM to `npm start` ends npm alone: stop with it rather than hold every port.
+watchAncestors(shutDown);
