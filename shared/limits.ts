@@ -97,3 +97,21 @@ export const MAX_FINDINGS_PER_REQUEST = 1000;
  * AssumeRoleRequest.DurationSeconds).
  */
 export const ASSUME_ROLE_MIN_SESSION_SECONDS = 900;
+
+/**
+ * Extra BatchImportFindings calls one chunk may spend to single out the finding(s) behind a whole-call
+ * InvalidInputException (shared/delivery/import-chunk.ts, isolateInvalidInput). Halving a chunk of 100
+ * down to one finding takes ceil(log2(100)) = 7 rounds of 2 calls, so 14 calls isolate one invalid
+ * finding; the budget is twice that, enough for two. Assumption (the broker's choice, not an AWS
+ * limit): past it, the findings not yet singled out are dead-lettered together, so a chunk of
+ * invalid findings cannot spend the account's import rate (IMPORT_RATE_PER_SECOND) for long.
+ */
+export const MAX_INVALID_INPUT_ISOLATION_CALLS = 4 * Math.ceil(Math.log2(MAX_FINDINGS_PER_IMPORT));
+
+/**
+ * Entries kept per container in each per-destination map (Security Hub clients, import pacer buckets,
+ * cached credentials), least recently used evicted first. Assumption (the broker's choice): a few
+ * thousand destinations (account+Region, or role) stay warm, while a long-lived container serving many
+ * customers cannot grow without bound; an evicted entry is simply created again when next needed.
+ */
+export const MAX_CACHED_DESTINATIONS = 4096;

@@ -51,7 +51,7 @@ const processor = new BatchProcessor(EventType.SQS);
  * awaits the same delivery and fails only if its own record must be retried.
  */
 export const handler = middy<SQSEvent, SQSBatchResponse>()
-  .use(captureLambdaHandler(tracer))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .handler(async (event, context) => {

@@ -21,6 +21,14 @@ export interface CredentialResolverOptions {
   now?: () => number;
   /** Called after each AssumeRole call (for the AssumeRoleCalls metric). */
   onAssumeRole?: () => void;
+  /** Roles whose credentials are kept, least recently used evicted first (default MAX_CACHED_DESTINATIONS). */
+  maxEntries?: number;
+}
+
+interface AssumeRoleRequest {
+  roleArn: string;
+  externalId: string;
+  sessionName: string;
 }
 
 /**
@@ -28,16 +36,20 @@ export interface CredentialResolverOptions {
  * - cross-account-role: the customer's role, assumed with the customer's ExternalId, cached;
  * - partner-account and customer-hosted: the function's own credentials (undefined = the SDK's
  *   default provider chain), because the broker itself runs in the account that imports.
+ * The only per-role state is the bounded credential cache: each fetch carries its own AssumeRole
+ * request, so nothing else is kept per role for the container's life.
  */
 export class CredentialResolver {
   private readonly cache: ExpiringCache<AssumedCredentials>;
-  private readonly requests = new Map<string, { roleArn: string; externalId: string; sessionName: string }>();
 
   constructor(
     private readonly sts: STSClient,
     private readonly options: CredentialResolverOptions,
   ) {
-    this.cache = new ExpiringCache((key) => this.assume(key), { now: options.now });
+    this.cache = new ExpiringCache<AssumedCredentials>(undefined, {
+      ...(options.now ? { now: options.now } : {}),
+      ...(options.maxEntries ? { maxEntries: options.maxEntries } : {}),
+    });
   }
 
   /** The cache key of a registration's credentials, or undefined for the function's own. */
@@ -52,12 +64,12 @@ export class CredentialResolver {
     if (!registration.roleArn || !registration.externalId) {
       throw new Error(`Registration ${registration.accountId}/${registration.productKey} has no role ARN or ExternalId.`);
     }
-    this.requests.set(key, {
+    const request: AssumeRoleRequest = {
       roleArn: registration.roleArn,
       externalId: registration.externalId,
       sessionName: roleSessionName(this.options.sessionNamePrefix, registration.partnerId),
-    });
-    return this.cache.get(key);
+    };
+    return this.cache.get(key, () => this.assume(request));
   }
 
   invalidate(registration: Registration): void {
@@ -65,9 +77,7 @@ export class CredentialResolver {
     if (key !== undefined) this.cache.invalidate(key);
   }
 
-  private async assume(key: string): Promise<AssumedCredentials> {
-    const request = this.requests.get(key);
-    if (!request) throw new Error(`no AssumeRole request recorded for ${key}`);
+  private async assume(request: AssumeRoleRequest): Promise<AssumedCredentials> {
     this.options.onAssumeRole?.();
     const { Credentials } = await this.sts.send(
       new AssumeRoleCommand({

@@ -1,6 +1,7 @@
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CredentialResolver } from '../credentials/credential-resolver.js';
-import { classifyAwsError, THROTTLED, type Failure } from '../diagnostics/failure-catalog.js';
+import { classifyAwsError, INVALID_INPUT, THROTTLED, type Failure } from '../diagnostics/failure-catalog.js';
 import { parseDeliveryMessage, type DeliveryGroup, type DeliveryMessage, type Finding } from '../queue/delivery-message.js';
 import type { Registration } from '../registry/model.js';
 import type { Registry } from '../registry/registry.js';
@@ -9,7 +10,7 @@ import { judgeRefusedAccess } from './access-verdict.js';
 import { recordAccessOutcome, SUSPENSION_POLICY, type DestinationOutcome, type SuspensionPolicy } from './access-failures.js';
 import { chunkForImport } from './chunk-findings.js';
 import { sendDeadLetters, type DeadLetter } from './dead-letter.js';
-import { importChunk } from './import-chunk.js';
+import { importChunk, isolateInvalidInput, type ChunkOutcome } from './import-chunk.js';
 import type { ImportPacer } from './import-pacer.js';
 import type { SecurityHubClients } from './securityhub-clients.js';
 import { registrationProblem } from './registration-problem.js';
@@ -122,6 +123,19 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
   return report;
 }
 
+/**
+ * IAM is eventually consistent: "Changes that I make are not always immediately visible" (IAM user
+ * guide, https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html). A role the
+ * customer has just created, or whose trust policy was just fixed, can still be refused by STS for a
+ * few seconds. So an AssumeRole AccessDenied on a record's first receive is retried on the next
+ * receive (one visibility timeout later) instead of being dead-lettered; from the second receive on it
+ * is permanent. The price of a really broken setup is one more AssumeRole per message, once.
+ */
+function judgedOnReceive(failure: Failure, receiveCount: number): Failure {
+  if (failure.kind === 'permanent' && failure.code === 'AssumeRoleDenied' && receiveCount <= 1) return { ...failure, kind: 'transient' };
+  return failure;
+}
+
 async function deliverGroup(
   group: { registration: Registration; region: string; items: Item[] },
   deps: DeliverDeps,
@@ -133,16 +147,35 @@ async function deliverGroup(
   let imported = 0;
   const context = { accountId: registration.accountId, region, ...(registration.roleArn ? { roleArn: registration.roleArn } : {}) };
   const fail = (chunk: Item[], failure: Failure): void => {
-    if (failure.kind === 'permanent') {
-      for (const item of chunk) letters.push({ group: groupOf(item.message), finding: item.finding, failure, attempts: item.receiveCount, origin: item.record });
-    } else {
-      if (failure.code === THROTTLED) report.throttled += chunk.length;
-      for (const item of chunk) {
-        const entry = retry.get(item.record) ?? { failure, items: [] };
-        entry.failure = failure;
-        entry.items.push(item);
-        retry.set(item.record, entry);
+    for (const item of chunk) {
+      const judged = judgedOnReceive(failure, item.receiveCount);
+      if (judged.kind === 'permanent') {
+        letters.push({ group: groupOf(item.message), finding: item.finding, failure: judged, attempts: item.receiveCount, origin: item.record });
+        continue;
       }
+      if (judged.code === THROTTLED) report.throttled += 1;
+      const entry = retry.get(item.record) ?? { failure: judged, items: [] };
+      entry.failure = judged;
+      entry.items.push(item);
+      retry.set(item.record, entry);
+    }
+  };
+  let client: SecurityHubClient | undefined;
+  /** One paced import of these items with the registration's credentials, refreshed once if they died early (revoked session). */
+  const attempt = async (part: Item[]): Promise<ChunkOutcome> => {
+    const findings = part.map((item) => item.finding);
+    for (let round = 1; ; round++) {
+      let credentials;
+      try {
+        credentials = await deps.credentials.credentialsFor(registration);
+      } catch (error) {
+        return { ok: false, failure: classifyAwsError('sts', error, context) };
+      }
+      client = deps.securityHub.get(region, deps.credentials.identityOf(registration), credentials);
+      await deps.pacer.take(`${registration.accountId}|${region}`);
+      const outcome = await importChunk(client, findings, { ...context, productArn: String(findings[0]?.ProductArn ?? '') });
+      if (outcome.ok || outcome.failure.kind !== 'credentials-expired' || round > 1) return outcome;
+      deps.credentials.invalidate(registration);
     }
   };
   // A failure that concerns the whole destination (role untrusted, hub off) is not retried chunk by
@@ -162,44 +195,27 @@ async function deliverGroup(
     }
     const chunk = allOfChunk.filter((item) => !productFailures.has(productOf(item)));
     if (chunk.length === 0) continue;
-    const findings = chunk.map((item) => item.finding);
-    let outcome;
-    let client;
-    for (let attempt = 1; ; attempt++) {
-      let credentials;
-      try {
-        credentials = await deps.credentials.credentialsFor(registration);
-      } catch (error) {
-        destinationFailure = classifyAwsError('sts', error, context);
-        fail(chunk, destinationFailure);
-        outcome = undefined;
-        break;
+    // A whole-call InvalidInputException may be one finding's doing: the parts that single it out,
+    // each with the outcome of its own import (so an imported part is counted even if a later one failed).
+    for (const { items: part, outcome } of await isolateInvalidInput(chunk, await attempt(chunk), attempt)) {
+      if (!outcome.ok) {
+        const failure: Failure = outcome.failure.kind === 'credentials-expired' ? { ...outcome.failure, kind: 'transient' } : outcome.failure;
+        if (failure.code !== INVALID_INPUT) destinationFailure = failure;
+        fail(part, failure);
+        continue;
       }
-      client = deps.securityHub.get(region, deps.credentials.identityOf(registration), credentials);
-      await deps.pacer.take(`${registration.accountId}|${region}`);
-      outcome = await importChunk(client, findings, { ...context, productArn: String(findings[0]?.ProductArn ?? '') });
-      // Credentials can die before their stated expiry (revoked session): refresh once, then judge.
-      if (outcome.ok || outcome.failure.kind !== 'credentials-expired' || attempt > 1) break;
-      deps.credentials.invalidate(registration);
-    }
-    if (!outcome) continue;
-    if (!outcome.ok) {
-      const failure: Failure = outcome.failure.kind === 'credentials-expired' ? { ...outcome.failure, kind: 'transient' } : outcome.failure;
-      if (failure.code !== 'InvalidInput') destinationFailure = failure;
-      fail(chunk, failure);
-      continue;
-    }
-    report.imported += outcome.imported;
-    imported += outcome.imported;
-    const refused = outcome.failedFindings.filter(({ failure }) => failure.kind === 'access-refused');
-    if (refused.length > 0) {
-      const verdict = await judgeRefusedAccess(client!, registration.mode, refused.map(({ index, failure }) => ({ productArn: productOf(chunk[index]!), failure })), context);
-      if (verdict.destination) destinationFailure = verdict.destination;
-      for (const [productArn, failure] of verdict.products) productFailures.set(productArn, failure);
-    }
-    for (const { index, failure } of outcome.failedFindings) {
-      const item = chunk[index]!;
-      fail([item], failure.kind === 'access-refused' ? (destinationFailure ?? productFailures.get(productOf(item))!) : failure);
+      report.imported += outcome.imported;
+      imported += outcome.imported;
+      const refused = outcome.failedFindings.filter(({ failure }) => failure.kind === 'access-refused');
+      if (refused.length > 0) {
+        const verdict = await judgeRefusedAccess(client!, registration.mode, refused.map(({ index, failure }) => ({ productArn: productOf(part[index]!), failure })), context);
+        if (verdict.destination) destinationFailure = verdict.destination;
+        for (const [productArn, failure] of verdict.products) productFailures.set(productArn, failure);
+      }
+      for (const { index, failure } of outcome.failedFindings) {
+        const item = part[index]!;
+        fail([item], failure.kind === 'access-refused' ? (destinationFailure ?? productFailures.get(productOf(item))!) : failure);
+      }
     }
   }
   const [productFailure] = productFailures.values();

@@ -1,18 +1,31 @@
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { AssumedCredentials } from '../credentials/credential-resolver.js';
+import { LruMap } from '../credentials/lru-map.js';
+import { MAX_CACHED_DESTINATIONS } from '../limits.js';
 
 /** How many times the SDK itself tries a throttled or 5xx import before the broker takes over. */
 const SDK_MAX_ATTEMPTS = 3;
 
 /**
- * Security Hub clients, one per Region and credentials, kept for the container's life (creating a
- * client per call would redo endpoint and middleware setup). Session credentials are fixed on the
- * client, so a refreshed session simply gets a new client and the old one is replaced.
+ * Security Hub clients, one per Region and credentials, kept across invocations (creating a client
+ * per call would redo endpoint and middleware setup). Session credentials are fixed on the client,
+ * so a refreshed session simply gets a new client and the old one is replaced. At most `maxClients`
+ * are kept (MAX_CACHED_DESTINATIONS): the least recently used is evicted and destroyed (its sockets
+ * closed), and created again if its destination comes back.
  */
 export class SecurityHubClients {
-  private readonly clients = new Map<string, { accessKeyId: string | undefined; client: SecurityHubClient }>();
+  private readonly clients: LruMap<string, { accessKeyId: string | undefined; client: SecurityHubClient }>;
 
-  constructor(private readonly wrap: (client: SecurityHubClient) => SecurityHubClient = (client) => client) {}
+  constructor(
+    private readonly wrap: (client: SecurityHubClient) => SecurityHubClient = (client) => client,
+    options: { maxClients?: number } = {},
+  ) {
+    this.clients = new LruMap(options.maxClients ?? MAX_CACHED_DESTINATIONS, (_key, evicted) => evicted.client.destroy());
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
 
   get(region: string, identity: string | undefined, credentials: AssumedCredentials | undefined): SecurityHubClient {
     const key = `${region}|${identity ?? 'own'}`;

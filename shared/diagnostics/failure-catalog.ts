@@ -59,6 +59,9 @@ export interface Failure {
   awsMessage?: string;
 }
 
+/** The code of Security Hub's InvalidInputException (whole call) and InvalidInput (per finding) alike. */
+export const INVALID_INPUT = 'InvalidInput';
+
 interface CatalogEntry {
   kind: FailureKind;
   code: string;
@@ -66,6 +69,8 @@ interface CatalogEntry {
 }
 
 const catalog: Record<string, CatalogEntry> = {
+  // Permanent, but deliver gives it one more receive on a record's first (IAM propagation;
+  // shared/delivery/deliver-records.ts, judgedOnReceive).
   'sts:AccessDenied': {
     kind: 'permanent',
     code: 'AssumeRoleDenied',
@@ -104,7 +109,7 @@ const catalog: Record<string, CatalogEntry> = {
   },
   'securityhub:InvalidInputException': {
     kind: 'permanent',
-    code: 'InvalidInput',
+    code: INVALID_INPUT,
     fix: () => 'Security Hub rejected the request as invalid; the partner must correct the findings and send them again.',
   },
   'securityhub:InternalException': { kind: 'transient', code: 'SecurityHubInternalError' },
@@ -124,7 +129,7 @@ const catalog: Record<string, CatalogEntry> = {
   },
   'finding:InvalidInput': {
     kind: 'permanent',
-    code: 'InvalidInput',
+    code: INVALID_INPUT,
     fix: () => 'Security Hub rejected this finding; the partner must correct it (see the message) and send it again.',
   },
 };

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { MAX_SQS_MESSAGE_BYTES } from '../limits.js';
+import { sqsJsonBytes } from './sqs-characters.js';
 
 /**
  * What travels on the delivery queue (and, unchanged in shape, in the DLQ, so a redrive is a move):
@@ -37,8 +38,10 @@ export function parseDeliveryMessage(body: string): DeliveryMessage {
 }
 
 /**
- * Packs one group's findings into as few messages as SQS's size limit allows, in order.
- * A finding (<= 240 KB, checked at ingest) always fits a message of its own.
+ * Packs one group's findings into as few messages as SQS's size limit allows, in order, measuring
+ * each finding as sendMessages writes it (characters SQS refuses escaped, sqs-characters.ts).
+ * A finding (<= 240 KB, checked at ingest) fits a message of its own unless escaping more than
+ * doubles it (e.g. tens of KB of emoji, 4 bytes each raw and 12 escaped); such a message fails to queue.
  */
 export function packDeliveryMessages(group: DeliveryGroup, findings: Finding[]): DeliveryMessage[] {
   const budget = MAX_SQS_MESSAGE_BYTES - ENVELOPE_ALLOWANCE_BYTES;
@@ -46,7 +49,7 @@ export function packDeliveryMessages(group: DeliveryGroup, findings: Finding[]):
   let current: Finding[] = [];
   let currentBytes = 0;
   for (const finding of findings) {
-    const bytes = Buffer.byteLength(JSON.stringify(finding)) + 1;
+    const bytes = sqsJsonBytes(JSON.stringify(finding)) + 1;
     if (current.length > 0 && currentBytes + bytes > budget) {
       messages.push({ v: 1, ...group, findings: current });
       current = [];

@@ -1,8 +1,11 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { MAX_SQS_BATCH_BYTES, MAX_SQS_BATCH_ENTRIES } from '../limits.js';
 import { errorMessage } from '../errors.js';
+import { sqsSafeJson } from './sqs-characters.js';
 
 export interface OutgoingMessage {
+  /** JSON text (a delivery message); sent with the characters SQS refuses escaped (sqs-characters.ts). */
   body: string;
   attributes: Record<string, string>;
 }
@@ -12,7 +15,35 @@ export interface SendOutcome {
   failed: Array<{ index: number; reason: string }>;
 }
 
-const SEND_ATTEMPTS = 3;
+/**
+ * Re-sends of entries SQS failed wait with exponential backoff and full jitter: before re-send n,
+ * a random delay in [0, min(capMs, baseMs * 2^n)) ("Exponential Backoff And Jitter", AWS
+ * Architecture Blog, https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/; the
+ * AWS SDKs retry alike, https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html).
+ * Assumption (the broker's choice): 3 attempts, 100 ms base, 1 s cap; at most 600 ms of waiting in
+ * all, because ingest answers the partner synchronously and the SDK has already retried whole-call
+ * failures with its own backoff.
+ */
+export const SEND_BACKOFF = (() => {
+  const attempts = 3;
+  const baseMs = 100;
+  const capMs = 1000;
+  let maxTotalMs = 0;
+  for (let retry = 1; retry < attempts; retry++) maxTotalMs += Math.min(capMs, baseMs * 2 ** retry);
+  return { attempts, baseMs, capMs, maxTotalMs } as const;
+})();
+
+export interface SendOptions {
+  /** Waits between attempts (tests observe it); default a real timer. */
+  sleep?: (ms: number) => Promise<unknown>;
+  /** A number in [0, 1) for the jitter; default Math.random. */
+  random?: () => number;
+}
+
+/** The full-jitter delay before re-send `retry` (1 = the first re-send). */
+function backoffMs(retry: number, random: () => number): number {
+  return Math.floor(random() * Math.min(SEND_BACKOFF.capMs, SEND_BACKOFF.baseMs * 2 ** retry));
+}
 
 function attributesSize(attributes: Record<string, string>): number {
   return Object.entries(attributes).reduce((sum, [k, v]) => sum + k.length + Buffer.byteLength(v) + 'String'.length, 0);
@@ -24,7 +55,7 @@ export function batchesOf(messages: OutgoingMessage[]): number[][] {
   let batch: number[] = [];
   let bytes = 0;
   messages.forEach((message, index) => {
-    const size = Buffer.byteLength(message.body) + attributesSize(message.attributes);
+    const size = Buffer.byteLength(sqsSafeJson(message.body)) + attributesSize(message.attributes);
     if (batch.length > 0 && (batch.length === MAX_SQS_BATCH_ENTRIES || bytes + size > MAX_SQS_BATCH_BYTES)) {
       batches.push(batch);
       batch = [];
@@ -42,19 +73,23 @@ export function batchesOf(messages: OutgoingMessage[]): number[][] {
  * retries whole-call throttling and 5xx). Reports what still failed so callers never claim
  * "accepted" for a finding that is not on a queue.
  */
-export async function sendMessages(sqs: SQSClient, queueUrl: string, messages: OutgoingMessage[]): Promise<SendOutcome> {
+export async function sendMessages(sqs: SQSClient, queueUrl: string, messages: OutgoingMessage[], options: SendOptions = {}): Promise<SendOutcome> {
+  const { sleep: wait = sleep, random = Math.random } = options;
   const failed: SendOutcome['failed'] = [];
+  // The one place bodies are written for SQS: escaped once here, and measured escaped (batchesOf, packDeliveryMessages).
+  const bodies = messages.map((message) => sqsSafeJson(message.body));
   for (const batch of batchesOf(messages)) {
     let pending = batch;
     let lastReasons = new Map<number, string>();
-    for (let attempt = 1; attempt <= SEND_ATTEMPTS && pending.length > 0; attempt++) {
+    for (let attempt = 1; attempt <= SEND_BACKOFF.attempts && pending.length > 0; attempt++) {
+      if (attempt > 1) await wait(backoffMs(attempt - 1, random));
       try {
         const reply = await sqs.send(
           new SendMessageBatchCommand({
             QueueUrl: queueUrl,
             Entries: pending.map((index) => ({
               Id: String(index),
-              MessageBody: messages[index]!.body,
+              MessageBody: bodies[index]!,
               MessageAttributes: Object.fromEntries(
                 Object.entries(messages[index]!.attributes).map(([name, value]) => [
                   name,

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.js';
 import { addCustomer, addPartner, deadLetters, findingsFor, postFindings, startBroker, type TestPartner } from '../support/local-broker.js';
 
@@ -7,6 +7,8 @@ let partner: TestPartner;
 const HAPPY = '333333333333';
 const UNTRUSTING = '444444444444';
 const UNSUBSCRIBED = '555555555555';
+const STS_THROTTLED = '888888888888';
+const FIXED_ROLE = '999999999999';
 
 beforeAll(async () => {
   stack = await startBroker();
@@ -51,7 +53,8 @@ describe('delivery from a partner POST to the customer account', () => {
     const [letter] = letters;
     expect(letter?.attributes.ErrorCode).toBe('AssumeRoleDenied');
     expect(letter?.attributes.ErrorMessage).toMatch(/trust policy.*sts:ExternalId/);
-    expect(letter?.attributes).toMatchObject({ Region: stack.region, ProductArn: partner.productArn, PartnerId: 'acme', Attempts: '1' });
+    // The first refusal is retried once (IAM changes take a moment to apply); the second is final.
+    expect(letter?.attributes).toMatchObject({ Region: stack.region, ProductArn: partner.productArn, PartnerId: 'acme', Attempts: '2' });
     expect(stack.emulator.state.findings(UNTRUSTING, stack.region)).toHaveLength(0);
   });
 
@@ -92,6 +95,56 @@ describe('delivery from a partner POST to the customer account', () => {
     const imported = stack.emulator.state.findings(HAPPY, stack.region).filter((f) => String(f.Id).startsWith('throttled-'));
     expect(imported).toHaveLength(10);
     stack.emulator.state.clearFaults();
+  });
+
+  it('imports a finding with U+FFFE, U+FFFF and an emoji in its Title exactly as posted, though SQS refuses those characters raw', async () => {
+    // SQS allows only #x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD | #x10000-#x10FFFF (botocore
+    // sqs/2012-11-05/service-2.json, SendMessage MessageBody); the local SQS also refuses the astral plane.
+    const title = 'Odd \uFFFE characters \uFFFF and \u{1F600} in a title';
+    const [finding] = findingsFor(partner, HAPPY, 1, 'characters');
+    const posted = await postFindings(stack, partner.token, { Findings: [{ ...finding, Title: title }] });
+    expect(posted.status).toBe(202);
+    expect(posted.body.accepted).toBe(1);
+    await stack.poller.waitForIdle();
+
+    const imported = stack.emulator.state.findings(HAPPY, stack.region).filter((f) => f.Id === 'characters-0');
+    expect(imported.map((f) => f.Title)).toEqual([title]);
+  });
+
+  it('retries findings whose AssumeRole STS throttles (Throttling, HTTP 400) on the next receive instead of dead-lettering them', async () => {
+    // A new destination, so its credentials are not cached yet; 3 throttles outlast the SDK's own 3 attempts.
+    await addCustomer(stack, partner, { accountId: STS_THROTTLED });
+    stack.emulator.state.injectFault({ operation: 'AssumeRole', accountId: stack.brokerAccountId, kind: 'throttle', times: 3 });
+    stack.emulator.state.resetCounters();
+    const posted = await postFindings(stack, partner.token, { Findings: findingsFor(partner, STS_THROTTLED, 3, 'sts-throttled') });
+    expect(posted.status).toBe(202);
+    await stack.poller.waitForIdle();
+    stack.emulator.state.clearFaults();
+
+    expect(stack.emulator.state.callCount('AssumeRole', stack.brokerAccountId)).toBe(4);
+    expect(stack.emulator.state.findings(STS_THROTTLED, stack.region).filter((f) => String(f.Id).startsWith('sts-throttled-'))).toHaveLength(3);
+    expect((await deadLetters(stack)).filter((l) => l.attributes.AwsAccountId === STS_THROTTLED)).toEqual([]);
+  });
+
+  it('imports on the second receive findings whose role was refused on the first receive and fixed meanwhile (IAM propagation)', async () => {
+    const registration = await addCustomer(stack, partner, { accountId: FIXED_ROLE, trust: 'wrong-external-id' });
+    const { state } = stack.emulator;
+    state.resetCounters();
+    await stack.poller.stop();
+    const posted = await postFindings(stack, partner.token, { Findings: findingsFor(partner, FIXED_ROLE, 3, 'fixed-role') });
+    expect(posted.status).toBe(202);
+    stack.poller.start();
+    // The first receive is refused; the customer's fix lands before the message is visible again.
+    await vi.waitFor(() => expect(state.calls().some((c) => c.operation === 'AssumeRole' && c.status === 403)).toBe(true), { timeout: 5_000, interval: 10 });
+    state.putRole({
+      accountId: FIXED_ROLE, roleName: registration.roleArn!.split('/').pop()!,
+      trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: stack.brokerPrincipalArn }, Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'sts:ExternalId': registration.externalId! } } }] },
+    });
+    await stack.poller.waitForIdle();
+
+    expect(state.findings(FIXED_ROLE, stack.region).filter((f) => String(f.Id).startsWith('fixed-role-'))).toHaveLength(3);
+    expect((await deadLetters(stack)).filter((l) => l.attributes.AwsAccountId === FIXED_ROLE)).toEqual([]);
   });
 
   it('dead-letters with the last error once SQS has delivered a record maxReceiveCount times', async () => {

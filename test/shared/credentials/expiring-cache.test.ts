@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ExpiringCache } from '#shared/credentials/expiring-cache.js';
+import { MAX_CACHED_DESTINATIONS } from '#shared/limits.js';
 
 function counter(lifetimeMs: number, now: () => number) {
   let calls = 0;
@@ -54,5 +55,30 @@ describe('ExpiringCache', () => {
     await cache.get('role-a');
     await cache.get('role-b');
     expect(source.calls()).toBe(3);
+  });
+});
+
+describe('ExpiringCache bounds', () => {
+  it('keeps at most maxEntries keys, evicting the least recently used, which is fetched again when next asked for', async () => {
+    const clock = 0;
+    const source = counter(3_600_000, () => clock);
+    const cache = new ExpiringCache(source.fetch, { now: () => clock, maxEntries: 2 });
+    await cache.get('role-a');
+    await cache.get('role-b');
+    await cache.get('role-a');
+    await cache.get('role-c'); // evicts role-b, the least recently used
+    expect(cache.size).toBe(2);
+    expect(source.calls()).toBe(3);
+    await cache.get('role-a');
+    expect(source.calls()).toBe(3);
+    await cache.get('role-b');
+    expect(source.calls()).toBe(4);
+  });
+
+  it('holds a few thousand keys by default, not one per key ever seen', async () => {
+    const source = counter(3_600_000, () => 0);
+    const cache = new ExpiringCache(source.fetch, { now: () => 0 });
+    for (let i = 0; i < MAX_CACHED_DESTINATIONS + 100; i++) await cache.get(`role-${i}`);
+    expect(cache.size).toBe(MAX_CACHED_DESTINATIONS);
   });
 });

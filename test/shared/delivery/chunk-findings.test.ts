@@ -19,3 +19,22 @@ describe('chunkForImport', () => {
     expect(chunks.flat().map((f) => f.Id)).toEqual(big.map((f) => f.Id));
   });
 });
+
+describe('chunkForImport with findings that share an Id', () => {
+  it('never puts two findings with the same Id in one chunk: later versions go to later chunks, in order', () => {
+    const items = [
+      { Id: 'a', UpdatedAt: '1' }, { Id: 'b', UpdatedAt: '1' }, { Id: 'a', UpdatedAt: '2' }, { Id: 'c', UpdatedAt: '1' }, { Id: 'a', UpdatedAt: '3' },
+    ];
+    const chunks = chunkForImport(items, (f) => f);
+    expect(chunks.map((chunk) => chunk.map((f) => `${f.Id}${f.UpdatedAt}`))).toEqual([['a1', 'b1', 'c1'], ['a2'], ['a3']]);
+  });
+
+  it('still fills chunks of 100 around the repeated Ids', () => {
+    // 150 distinct findings plus a second version of f-0: 2 chunks, the second version in the second.
+    const items = [...Array.from({ length: 150 }, (_, i) => finding(i)), { ...finding(0), Description: 'v2' }];
+    const chunks = chunkForImport(items, (f) => f);
+    expect(chunks.map((c) => c.length)).toEqual([100, 51]);
+    for (const chunk of chunks) expect(new Set(chunk.map((f) => f.Id)).size).toBe(chunk.length);
+    expect(chunks[1]!.at(-1)).toMatchObject({ Id: 'f-0', Description: 'v2' });
+  });
+});

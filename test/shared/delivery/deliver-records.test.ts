@@ -1,4 +1,4 @@
-import { BatchImportFindingsCommand, InternalException, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { BatchImportFindingsCommand, InternalException, InvalidInputException, SecurityHubClient, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CredentialResolver } from '#shared/credentials/credential-resolver.js';
 import { deliverRecords, type DeliverDeps } from '#shared/delivery/deliver-records.js';
 import { ImportPacer } from '#shared/delivery/import-pacer.js';
+import { MAX_INVALID_INPUT_ISOLATION_CALLS } from '#shared/limits.js';
 import { SecurityHubClients } from '#shared/delivery/securityhub-clients.js';
 import type { Registration } from '#shared/registry/model.js';
 import type { Registry } from '#shared/registry/registry.js';
@@ -23,15 +24,19 @@ const registration: Registration = {
 };
 const productArn = 'arn:aws:securityhub:us-east-1:111111111111:product/acme/scanner';
 
-function record(receiveCount: number, count: number) {
-  const findings = Array.from({ length: count }, (_, i) => ({ Id: `f-${i}`, ProductArn: productArn, AwsAccountId: registration.accountId }));
+function record(receiveCount: number, count: number, findings: Array<Record<string, unknown>> = Array.from({ length: count }, (_, i) => ({ Id: `f-${i}`, ProductArn: productArn, AwsAccountId: registration.accountId }))) {
   const body = JSON.stringify({ v: 1, submissionId: 's-1', partnerId: 'acme', accountId: registration.accountId, region: 'us-east-1', productKey: 'acme/scanner', findings });
   return { messageId: `m-${receiveCount}`, body, receiveCount };
 }
 
 function deps(): DeliverDeps {
   return {
-    registry: { getRegistration: async () => registration } as unknown as Registry,
+    registry: {
+      getRegistration: async () => registration,
+      recordAccessFailure: async () => undefined,
+      clearAccessFailures: async () => undefined,
+      suspendRegistration: async () => false,
+    } as unknown as Registry,
     credentials: new CredentialResolver(new STSClient({ region: 'us-east-1' }), { sessionNamePrefix: 'securityhub-broker' }),
     securityHub: new SecurityHubClients(),
     pacer: new ImportPacer(),
@@ -100,5 +105,110 @@ describe('deliverRecords under throttling', () => {
     securityHub.on(BatchImportFindingsCommand).rejects(Object.assign(new Error('slow down'), { name, $metadata: { httpStatusCode: status } }));
     const report = await deliverRecords([record(1, 30)], deps());
     expect(report).toMatchObject({ imported: 0, throttled: 30, deadLettered: 0, failedMessageIds: ['m-1'] });
+  });
+});
+
+describe('deliverRecords when STS refuses the AssumeRole', () => {
+  const stsError = (name: string, status: number, message: string) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+
+  it('leaves findings to SQS when STS throttles (Throttling, HTTP 400) before the last receive', async () => {
+    sts.on(AssumeRoleCommand).rejects(stsError('Throttling', 400, 'Rate exceeded'));
+    const report = await deliverRecords([record(1, 5)], deps());
+    expect(report).toMatchObject({ imported: 0, deadLettered: 0, retrying: 5, failedMessageIds: ['m-1'] });
+    expect(deadLettered()).toEqual([]);
+  });
+
+  it('dead-letters STS throttling only on the last receive, with the last error', async () => {
+    sts.on(AssumeRoleCommand).rejects(stsError('Throttling', 400, 'Rate exceeded'));
+    const report = await deliverRecords([record(3, 5)], deps());
+    expect(report).toMatchObject({ imported: 0, deadLettered: 5, failedMessageIds: [] });
+    expect(deadLettered()[0]).toMatchObject({ code: 'Throttled', message: expect.stringMatching(/^Gave up after 3 deliveries; last error: sts throttled/) });
+  });
+
+  it('gives an AccessDenied on the first receive another receive (IAM changes take a moment to apply)', async () => {
+    sts.on(AssumeRoleCommand).rejects(stsError('AccessDenied', 403, 'User: x is not authorized to perform: sts:AssumeRole on resource: y'));
+    const report = await deliverRecords([record(1, 5)], deps());
+    expect(report).toMatchObject({ imported: 0, deadLettered: 0, retrying: 5, failedMessageIds: ['m-1'] });
+    expect(deadLettered()).toEqual([]);
+  });
+
+  it('dead-letters an AccessDenied from the second receive on as AssumeRoleDenied with the fix', async () => {
+    sts.on(AssumeRoleCommand).rejects(stsError('AccessDenied', 403, 'User: x is not authorized to perform: sts:AssumeRole on resource: y'));
+    const report = await deliverRecords([record(1, 2), record(2, 3)], deps());
+    // The first receive's record waits for its retry; the second receive's findings go with the reason.
+    expect(report).toMatchObject({ imported: 0, deadLettered: 3, retrying: 2, failedMessageIds: ['m-1'] });
+    const letters = deadLettered();
+    expect(letters.flatMap((l) => l.ids).sort()).toEqual(['f-0', 'f-1', 'f-2']);
+    expect(letters[0]).toMatchObject({ code: 'AssumeRoleDenied', message: expect.stringMatching(/trust policy/) });
+  });
+});
+
+/** Findings of the calls Security Hub received, by call. */
+function importedPerCall(): Array<Array<Record<string, unknown>>> {
+  return securityHub.commandCalls(BatchImportFindingsCommand).map((call) => (call.args[0].input.Findings ?? []) as unknown as Array<Record<string, unknown>>);
+}
+
+const finding = (id: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({ Id: id, ProductArn: productArn, AwsAccountId: registration.accountId, ...extra });
+
+describe('deliverRecords with findings that share an Id', () => {
+  it('imports them in separate calls, so a FailedFindings entry (Id only) fails only the version it is about', async () => {
+    securityHub.reset();
+    // Security Hub names a failed finding by Id alone; this one refuses the version titled "bad".
+    securityHub.on(BatchImportFindingsCommand).callsFake((input: { Findings: AwsSecurityFinding[] }) => {
+      const failed = input.Findings.filter((f) => f.Title === 'bad').map((f) => ({ Id: f.Id, ErrorCode: 'InvalidInput', ErrorMessage: 'data.Title is bad' }));
+      return { SuccessCount: input.Findings.length - failed.length, FailedCount: failed.length, FailedFindings: failed };
+    });
+    const findings = [finding('dup', { Title: 'ok', UpdatedAt: '2026-01-01T00:00:00Z' }), finding('other'), finding('dup', { Title: 'bad', UpdatedAt: '2026-01-02T00:00:00Z' })];
+    const report = await deliverRecords([record(1, 0, findings)], deps());
+    expect(report).toMatchObject({ imported: 2, deadLettered: 1, failedMessageIds: [] });
+    expect(importedPerCall().map((call) => call.map((f) => `${String(f.Id)}:${String(f.Title)}`))).toEqual([['dup:ok', 'other:undefined'], ['dup:bad']]);
+    expect(deadLettered()).toEqual([{ ids: ['dup'], code: 'InvalidInput', message: expect.stringContaining('data.Title is bad') }]);
+  });
+});
+
+describe('deliverRecords when Security Hub refuses a whole call as InvalidInputException', () => {
+  // The emulator answers InvalidInputException for a whole call only when the request breaks a
+  // request-wide limit (over 100 findings, over 6 MB), which the broker's chunking never sends; a
+  // stub plays a Security Hub that refuses the whole request for one finding it cannot parse.
+  const refuseWhenBad = () => {
+    securityHub.reset();
+    securityHub.on(BatchImportFindingsCommand).callsFake((input: { Findings: AwsSecurityFinding[] }) => {
+      const bad = input.Findings.find((f) => f.Title === 'bad');
+      if (bad) throw new InvalidInputException({ message: `Finding ${bad.Id} has an invalid Title`, $metadata: { httpStatusCode: 400 } });
+      return { SuccessCount: input.Findings.length, FailedCount: 0, FailedFindings: [] };
+    });
+  };
+
+  it('splits the chunk to isolate the one invalid finding, imports the other 99 and dead-letters that one with the AWS message, within 2*log2(100) extra calls', async () => {
+    refuseWhenBad();
+    const findings = Array.from({ length: 100 }, (_, i) => finding(`f-${i}`, i === 37 ? { Title: 'bad' } : {}));
+    let paced = 0;
+    const pacer = new ImportPacer();
+    const take = pacer.take.bind(pacer);
+    pacer.take = async (key) => { paced++; return take(key); };
+    const report = await deliverRecords([record(1, 0, findings)], { ...deps(), pacer });
+    expect(report).toMatchObject({ imported: 99, deadLettered: 1, retrying: 0, failedMessageIds: [] });
+    expect(deadLettered()).toEqual([{ ids: ['f-37'], code: 'InvalidInput', message: expect.stringContaining('Finding f-37 has an invalid Title') }]);
+    const calls = importedPerCall();
+    expect(calls.length - 1).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(100)));
+    expect(paced).toBe(calls.length);
+    // Every valid finding was imported by some successful call.
+    expect(new Set(calls.filter((c) => !c.some((f) => f.Title === 'bad')).flat().map((f) => f.Id)).size).toBe(99);
+  });
+
+  it('bounds the extra calls when many findings are invalid, dead-lettering what it could not isolate', async () => {
+    refuseWhenBad();
+    const findings = Array.from({ length: 100 }, (_, i) => finding(`f-${i}`, i % 10 === 0 ? { Title: 'bad' } : {}));
+    const report = await deliverRecords([record(1, 0, findings)], deps());
+    const calls = importedPerCall();
+    expect(MAX_INVALID_INPUT_ISOLATION_CALLS).toBe(28);
+    expect(calls.length - 1).toBe(MAX_INVALID_INPUT_ISOLATION_CALLS);
+    // Nothing is lost: each finding is imported or dead-lettered, and every bad one is dead-lettered.
+    expect(report.imported).toBeGreaterThan(0);
+    expect(report.imported + report.deadLettered).toBe(100);
+    const letters = deadLettered();
+    expect(letters.flatMap((l) => l.ids)).toEqual(expect.arrayContaining(findings.filter((f) => f.Title === 'bad').map((f) => f.Id)));
+    expect(new Set(letters.map((l) => l.code))).toEqual(new Set(['InvalidInput']));
+    expect(letters.some((l) => /could not single out the invalid one\(s\) within 28 extra calls/.test(l.message))).toBe(true);
   });
 });
