@@ -13,7 +13,7 @@ export interface DeadLetter<Origin = unknown> {
   origin: Origin;
 }
 
-/** Reasons are kept short enough to read in a console; the full context is in the logs by finding id. */
+/** Reasons are kept short enough to read in a console (SQS attribute values are bounded by the message size too); the fix is always in the first sentences. */
 const MAX_REASON_CHARS = 1024;
 
 /**
