@@ -20,7 +20,7 @@ const sqs = tracer.captureAWSv3Client(new SQSClient({}));
 
 /** `POST /v1/findings` queues findings; `POST /v1/findings:validate` only judges them. */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
-  .use(captureLambdaHandler(tracer))
+  .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics, { captureColdStartMetric: true }))
   .use(errorReplies())
