@@ -79,11 +79,20 @@ export const MAX_SQS_BATCH_ENTRIES = 10;
 export const MAX_SQS_BATCH_BYTES = 256 * 1024;
 
 /**
- * Ingest: body size cap. API Gateway's own hard cap is 10 MB ("Payload size | 10 MB", REST API quotas,
- * https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html); we stay at Security Hub's
- * 6 MB (MAX_IMPORT_REQUEST_BYTES). Assumption (the broker's choice): a body never larger than one import request may be.
+ * Lambda's synchronous invocation payload: "6 MB each for request and response" (Lambda quotas,
+ * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html); Lambda reports it as
+ * "Request must be smaller than 6291456 bytes for the InvokeFunction operation". It bounds the whole
+ * event API Gateway sends (body, headers, request context), so a body near 6 MB never reaches ingest.
  */
-export const MAX_INGEST_BODY_BYTES = MAX_IMPORT_REQUEST_BYTES;
+export const LAMBDA_SYNC_PAYLOAD_BYTES = 6_291_456;
+/**
+ * Ingest: body size cap, below Lambda's payload limit by room for the rest of the event (API
+ * Gateway's headers are at most 10 KB, the request context a few KB more), so a body over the cap
+ * gets ingest's clear 413 in AWS too instead of the gateway's 5xx. API Gateway's own cap is 10 MB
+ * (REST API quotas, https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
+ * Assumption (the broker's choice): 256 KiB of room for the event around the body.
+ */
+export const MAX_INGEST_BODY_BYTES = LAMBDA_SYNC_PAYLOAD_BYTES - 256 * 1024;
 /**
  * Ingest: findings per request. Assumption (the broker's choice, not an AWS limit): 1,000 keeps one
  * request within a Lambda invocation's budget (10 import calls per customer, at MAX_FINDINGS_PER_IMPORT

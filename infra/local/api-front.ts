@@ -11,6 +11,7 @@ import type {
 } from 'aws-lambda';
 import type { Caller } from '#emulator/identity.js';
 import { parseAuthorization, signatureProblem, type Authorization, type SignedRequest } from '#emulator/sigv4.js';
+import { LAMBDA_SYNC_PAYLOAD_BYTES } from '#shared/limits.js';
 import { lambdaContext } from './lambda-context.js';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -56,6 +57,12 @@ export interface ApiFrontOptions {
 
 /** API Gateway's own cap on a request payload. */
 const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/*
+ * An event over Lambda's synchronous payload limit (LAMBDA_SYNC_PAYLOAD_BYTES) never reaches the
+ * handler: Lambda refuses it with RequestEntityTooLargeException. Assumption: API Gateway then answers
+ * as for any failed integration, 500 {"message": "Internal server error"}; no page gives its answer for
+ * this case. Ingest's own cap sits below the limit, so partners get its clear 413 first.
+ */
 
 /** The signing name of API Gateway's execute-api endpoint (`Credential=.../execute-api/aws4_request`). */
 const SIGNING_NAME = 'execute-api';
@@ -193,6 +200,7 @@ export async function startApiFront(options: ApiFrontOptions): Promise<ApiFront>
         identity,
       },
     } as unknown as APIGatewayProxyEvent;
+    if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_SYNC_PAYLOAD_BYTES) return send(res, 500, { message: 'Internal server error' });
     const result = await route.handler(event, lambdaContext(route.functionName));
     res.writeHead(result.statusCode, { 'x-amzn-requestid': requestId, ...(result.headers as Record<string, string> | undefined) });
     res.end(result.body);

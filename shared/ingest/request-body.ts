@@ -13,7 +13,7 @@ export function parseFindingsRequest(rawBody: string | null | undefined, isBase6
   const bytes = Buffer.byteLength(text);
   if (bytes > MAX_INGEST_BODY_BYTES) {
     throw new PayloadTooLargeError(
-      `The body is ${bytes} bytes; the limit is ${MAX_INGEST_BODY_BYTES} bytes (Security Hub's 6 MB per import). Split the findings over several requests.`,
+      `The body is ${bytes} bytes; the limit is ${MAX_INGEST_BODY_BYTES} bytes (what fits in one Lambda invocation). Split the findings over several requests.`,
     );
   }
   let body: unknown;

@@ -1,3 +1,4 @@
+import { LAMBDA_SYNC_PAYLOAD_BYTES, MAX_INGEST_BODY_BYTES } from '#shared/limits.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.js';
 import { addCustomer, addPartner, findingsFor, postFindings, startBroker, type TestPartner } from '../support/local-broker.js';
@@ -90,10 +91,18 @@ describe('what ingest refuses, finding by finding and request by request', () =>
     expect(noArray.body.error?.code).toBe('MissingFindings');
   });
 
-  it('answers 413 to a body over 6 MB', async () => {
-    const huge = JSON.stringify({ Findings: [{ Description: 'x'.repeat(6 * 1024 * 1024 + 1) }] });
+  it('answers 413 to a body over its cap that Lambda would still take, so partners see the clear 413 in AWS too', async () => {
+    const huge = JSON.stringify({ Findings: [{ Description: 'x'.repeat(MAX_INGEST_BODY_BYTES) }] });
+    expect(Buffer.byteLength(huge)).toBeLessThan(LAMBDA_SYNC_PAYLOAD_BYTES - 64 * 1024);
     const { status, body } = await postFindings(stack, acme.token, huge);
     expect(status).toBe(413);
     expect(body.error?.code).toBe('PayloadTooLarge');
+  });
+
+  it('answers a body Lambda cannot take (over 6 MB with the event) as API Gateway does, 500, as in AWS', async () => {
+    const huge = JSON.stringify({ Findings: [{ Description: 'x'.repeat(LAMBDA_SYNC_PAYLOAD_BYTES) }] });
+    const { status, body } = await postFindings(stack, acme.token, huge);
+    expect(status).toBe(500);
+    expect(body).toEqual({ message: 'Internal server error' });
   });
 });
