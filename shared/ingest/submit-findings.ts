@@ -65,10 +65,12 @@ export async function submitFindings(input: SubmitInput, deps: SubmitDeps): Prom
       const warnings = verdict.warnings.length > 0 ? { warnings: verdict.warnings } : {};
       if (!verdict.valid) return { ...base, status: 'rejected', errors: verdict.errors, ...warnings };
       const { ProductArn, AwsAccountId, Id } = finding as { ProductArn: string; AwsAccountId: string; Id: string };
-      const identity = `${ProductArn}|${Id}`;
+      // Security Hub keys a finding by account and Region (the ProductArn's) as well as ProductArn and Id:
+      // the same Id for two customer accounts is two findings.
+      const identity = `${AwsAccountId}|${ProductArn}|${Id}`;
       if (seen.has(identity)) {
         return { ...base, status: 'rejected', ...warnings, errors: [{ path: `Findings[${index}].Id`, rule: 'duplicateInRequest',
-          message: `Finding ${Id} of ${ProductArn} appears more than once in this request; send each finding once (the latest version).` }] };
+          message: `Finding ${Id} of ${ProductArn} for account ${AwsAccountId} appears more than once in this request; send each finding once (the latest version).` }] };
       }
       seen.add(identity);
       const allowed = await access.check({ ProductArn, AwsAccountId }, index);

@@ -8,6 +8,7 @@ let acme: TestPartner;
 let globex: TestPartner;
 const CUSTOMER = '333333333333';
 const PENDING_CUSTOMER = '666666666666';
+const SECOND_CUSTOMER = '777777777777';
 
 beforeAll(async () => {
   stack = await startBroker();
@@ -15,6 +16,7 @@ beforeAll(async () => {
   globex = await addPartner(stack, 'globex');
   await addCustomer(stack, acme, { accountId: CUSTOMER });
   await addCustomer(stack, acme, { accountId: PENDING_CUSTOMER, status: 'PENDING' });
+  await addCustomer(stack, acme, { accountId: SECOND_CUSTOMER });
 });
 afterAll(async () => stack?.stop());
 
@@ -60,6 +62,15 @@ describe('what ingest refuses, finding by finding and request by request', () =>
     const { body } = await postFindings(stack, acme.token, { Findings: [finding, finding] });
     expect(body.results?.map((r) => r.status)).toEqual(['accepted', 'rejected']);
     expect(body.results?.[1]?.errors?.[0]?.rule).toBe('duplicateInRequest');
+  });
+
+  it('accepts the same finding Id for two customer accounts in one request: Security Hub keys findings per account', async () => {
+    const [first] = findingsFor(acme, CUSTOMER, 1, 'shared-id');
+    const [second] = findingsFor(acme, SECOND_CUSTOMER, 1, 'shared-id');
+    expect(second!.Id).toBe(first!.Id);
+    const { status, body } = await postFindings(stack, acme.token, { Findings: [first, second] });
+    expect(status).toBe(202);
+    expect(body.results?.map((r) => r.status)).toEqual(['accepted', 'accepted']);
   });
 
   it('validates without queueing on the dry-run route', async () => {
