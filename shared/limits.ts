@@ -124,3 +124,11 @@ export const MAX_INVALID_INPUT_ISOLATION_CALLS = 4 * Math.ceil(Math.log2(MAX_FIN
  * customers cannot grow without bound; an evicted entry is simply created again when next needed.
  */
 export const MAX_CACHED_DESTINATIONS = 4096;
+
+/**
+ * Ingest: how deep a finding may nest (objects and arrays). Assumption (the broker's choice): ASFF's
+ * deepest members (Resources[].Details.<type>.<list>[].<object>...) stay under about 10 levels in the
+ * botocore securityhub model; 32 leaves room and keeps validation, which recurses, far from any stack
+ * limit. A deeper finding is refused alone, with rule maxDepth.
+ */
+export const MAX_FINDING_DEPTH = 32;

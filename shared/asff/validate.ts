@@ -5,7 +5,7 @@
  * code instead of compiling ~850 definitions; checks JSON Schema cannot express (size in bytes,
  * CreatedAt <= UpdatedAt, fields partners must not set) follow here.
  */
-import { MAX_FINDING_BYTES } from '../limits.js';
+import { MAX_FINDING_BYTES, MAX_FINDING_DEPTH } from '../limits.js';
 import { translateAjvErrors, type Issue } from './ajv-issues.js';
 import validateSchema from './asff-validator.generated.js';
 import partitions from './aws-partitions.generated.json' with { type: 'json' };
@@ -40,6 +40,18 @@ export function validateFinding(finding: unknown, index: number): FindingVerdict
   const errors: Issue[] = [];
   const warnings: Issue[] = [];
   const root = `Findings[${index}]`;
+
+  // Depth first, iteratively: a finding nested thousands deep would overflow the recursive steps
+  // below (JSON.stringify, the schema), and there is nothing in it to judge anyway.
+  const depth = depthOf(finding, MAX_FINDING_DEPTH);
+  if (depth > MAX_FINDING_DEPTH) {
+    errors.push({
+      path: root,
+      rule: 'maxDepth',
+      message: `${root}: the finding nests more than ${MAX_FINDING_DEPTH} levels deep; ASFF's deepest members are far shallower. Flatten the nested values (e.g. into ProductFields strings).`,
+    });
+    return { index, valid: false, errors, warnings };
+  }
 
   const bytes = byteLength(finding);
   if (bytes > MAX_FINDING_BYTES) {
@@ -82,8 +94,24 @@ function byteLength(value: unknown): number {
   try {
     return Buffer.byteLength(JSON.stringify(value) ?? '');
   } catch {
-    return 0; // not serialisable (cannot come from JSON.parse); the schema check reports it
+    // Not serialisable: never "0 bytes", which would pass the size check.
+    return Number.POSITIVE_INFINITY;
   }
+}
+
+/** How deep a JSON value nests (a scalar is 0), counted without recursion; stops once past `limit`. */
+export function depthOf(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    const inner = depth + 1;
+    if (inner > deepest) deepest = inner;
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(node as Record<string, unknown>)) stack.push([child, inner]);
+  }
+  return deepest;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -64,6 +64,18 @@ describe('what ingest refuses, finding by finding and request by request', () =>
     expect(body.results?.[1]?.errors?.[0]?.rule).toBe('duplicateInRequest');
   });
 
+  it('refuses a finding nested 5,000 deep alone, with rule maxDepth, and accepts the others (no 500)', async () => {
+    const [deep, fine] = findingsFor(acme, CUSTOMER, 2, 'nesting');
+    // Built as text: JSON.stringify itself would overflow on this value.
+    const nested = `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`;
+    const deepText = JSON.stringify({ ...deep, ProductFields: { placeholder: 'x' } }).replace('{"placeholder":"x"}', nested);
+    const body = `{"Findings":[${deepText},${JSON.stringify(fine)}]}`;
+    const { status, body: reply } = await postFindings(stack, acme.token, body);
+    expect(status).toBe(207);
+    expect(reply.results?.map((r) => r.status)).toEqual(['rejected', 'accepted']);
+    expect(reply.results?.[0]?.errors?.[0]).toMatchObject({ path: 'Findings[0]', rule: 'maxDepth' });
+  });
+
   it('accepts the same finding Id for two customer accounts in one request: Security Hub keys findings per account', async () => {
     const [first] = findingsFor(acme, CUSTOMER, 1, 'shared-id');
     const [second] = findingsFor(acme, SECOND_CUSTOMER, 1, 'shared-id');
