@@ -132,3 +132,14 @@ export const MAX_CACHED_DESTINATIONS = 4096;
  * limit. A deeper finding is refused alone, with rule maxDepth.
  */
 export const MAX_FINDING_DEPTH = 32;
+
+/**
+ * Ingest replies: issues listed per finding (errors, and as many warnings), characters per message,
+ * and the bytes of issues beyond each finding's first error: half the request's size, at least this.
+ * Assumption (the broker's choice): enough to fix a finding in one round, while the reply stays far
+ * under Lambda's 6 MB response limit (at most 1,000 first errors of 300 characters, about 0.4 MB,
+ * plus half a request under 6 MB). What is left out is counted in the reply.
+ */
+export const MAX_ISSUES_PER_FINDING = 10;
+export const MAX_ISSUE_MESSAGE_CHARS = 300;
+export const MIN_REPLY_ISSUE_BYTES = 32 * 1024;

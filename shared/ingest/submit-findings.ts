@@ -6,6 +6,7 @@ import { groupAttributes, packDeliveryMessages, type Finding } from '../queue/de
 import { sendMessages, type OutgoingMessage } from '../queue/sqs-sender.js';
 import type { Registry } from '../registry/registry.js';
 import { FindingAccessCheck, type Destination } from './finding-access.js';
+import { boundIssues } from './bounded-results.js';
 import { parseFindingsRequest } from './request-body.js';
 
 export type FindingStatus = 'accepted' | 'valid' | 'rejected' | 'failed';
@@ -16,6 +17,9 @@ export interface FindingResult {
   status: FindingStatus;
   errors?: FindingIssue[];
   warnings?: FindingIssue[];
+  /** Issues of this finding not listed, to keep the reply bounded (shared/ingest/bounded-results.ts). */
+  moreErrors?: number;
+  moreWarnings?: number;
 }
 
 export interface SubmissionReply {
@@ -26,6 +30,8 @@ export interface SubmissionReply {
   /** Findings that were valid but could not be queued; the partner should send them again. */
   failed: number;
   results: FindingResult[];
+  /** Errors and warnings left out of `results` in all (each finding still lists at least one reason). */
+  unlistedIssues?: number;
 }
 
 export interface SubmitDeps {
@@ -83,13 +89,15 @@ export async function submitFindings(input: SubmitInput, deps: SubmitDeps): Prom
   if (!input.dryRun && destinations.size > 0) {
     await enqueue(submissionId, partner.partnerId, findings as Finding[], destinations, results, deps);
   }
+  const bounded = boundIssues(results, Buffer.byteLength(input.body ?? ''));
   return {
     submissionId,
     dryRun: input.dryRun,
     accepted: results.filter((r) => r.status === 'accepted' || r.status === 'valid').length,
     rejected: results.filter((r) => r.status === 'rejected').length,
     failed: results.filter((r) => r.status === 'failed').length,
-    results,
+    results: bounded.results,
+    ...(bounded.unlisted > 0 ? { unlistedIssues: bounded.unlisted } : {}),
   };
 }
 

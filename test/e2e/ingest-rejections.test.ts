@@ -76,6 +76,27 @@ describe('what ingest refuses, finding by finding and request by request', () =>
     expect(reply.results?.[0]?.errors?.[0]).toMatchObject({ path: 'Findings[0]', rule: 'maxDepth' });
   });
 
+  it('bounds the reply of a request full of errors below the request\'s size, keeps a reason for every finding and counts what it left out', async () => {
+    // 400 findings with 40 bad Resources each: unbounded, about 80 errors a finding, a reply many times the request.
+    const findings = findingsFor(acme, CUSTOMER, 400, 'many-errors').map((finding) => ({ ...finding, Resources: Array.from({ length: 40 }, () => ({})) }));
+    const request = JSON.stringify({ Findings: findings });
+    const response = await fetch(`${stack.apiUrl}/v1/findings`, {
+      method: 'POST', headers: { authorization: `Bearer ${acme.token}`, 'content-type': 'application/json' }, body: request,
+    });
+    const text = await response.text();
+    const reply = JSON.parse(text) as { results: Array<{ status: string; errors?: unknown[]; moreErrors?: number }>; unlistedIssues?: number };
+    expect(response.status).toBe(400);
+    expect(Buffer.byteLength(text)).toBeLessThan(Buffer.byteLength(request));
+    expect(reply.results).toHaveLength(400);
+    for (const result of reply.results) {
+      expect(result.status).toBe('rejected');
+      expect(result.errors!.length).toBeGreaterThanOrEqual(1);
+      expect(result.errors!.length).toBeLessThanOrEqual(10);
+      expect(result.moreErrors).toBeGreaterThan(0);
+    }
+    expect(reply.unlistedIssues).toBeGreaterThan(10_000);
+  });
+
   it('accepts the same finding Id for two customer accounts in one request: Security Hub keys findings per account', async () => {
     const [first] = findingsFor(acme, CUSTOMER, 1, 'shared-id');
     const [second] = findingsFor(acme, SECOND_CUSTOMER, 1, 'shared-id');
