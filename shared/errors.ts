@@ -38,6 +38,13 @@ export class PayloadTooLargeError extends BrokerError {
   }
 }
 
+export class UnsupportedMediaTypeError extends BrokerError {
+  constructor(message: string) {
+    super('UnsupportedMediaType', 415, message);
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
 export class UnauthorizedError extends BrokerError {
   constructor(message = 'Send a valid partner token as "Authorization: Bearer <token>".') {
     super('Unauthorized', 401, message);

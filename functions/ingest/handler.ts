@@ -18,6 +18,14 @@ const config = readConfig(z.object({ TABLE_NAME: tableName, DELIVERY_QUEUE_URL: 
 const registry = new DynamoRegistry(tracer.captureAWSv3Client(new DynamoDBClient({})), config.TABLE_NAME);
 const sqs = tracer.captureAWSv3Client(new SQSClient({}));
 
+/** Content-Type and Content-Encoding, whatever case the client wrote them in. */
+function mediaHeaders(headers: APIGatewayProxyEvent['headers'] | null): { contentType?: string; contentEncoding?: string } {
+  const find = (name: string) => Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1] ?? undefined;
+  const contentType = find('content-type');
+  const contentEncoding = find('content-encoding');
+  return { ...(contentType ? { contentType } : {}), ...(contentEncoding ? { contentEncoding } : {}) };
+}
+
 /** `POST /v1/findings` queues findings; `POST /v1/findings:validate` only judges them. */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
@@ -29,7 +37,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     if (!partnerId) throw new UnauthorizedError();
     const dryRun = (event.resource ?? event.path).endsWith(':validate');
     const reply = await submitFindings(
-      { partnerId, body: event.body, isBase64Encoded: event.isBase64Encoded, dryRun },
+      { partnerId, body: event.body, isBase64Encoded: event.isBase64Encoded, dryRun, ...mediaHeaders(event.headers) },
       { registry, sqs, deliveryQueueUrl: config.DELIVERY_QUEUE_URL },
     );
     logger.info('submission judged', {

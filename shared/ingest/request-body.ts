@@ -1,5 +1,22 @@
-import { BadRequestError, PayloadTooLargeError } from '../errors.js';
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js';
 import { MAX_FINDINGS_PER_REQUEST, MAX_INGEST_BODY_BYTES } from '../limits.js';
+
+/**
+ * The body must be JSON, sent as it is: `Content-Type: application/json` (any charset parameter; a
+ * request without the header is read as JSON too) and no `Content-Encoding` but identity. Anything
+ * else (text/plain, a form, multipart, gzip) is refused with 415 before the body is read, instead of
+ * being judged as JSON it is not.
+ */
+export function checkMediaType(contentType: string | undefined, contentEncoding: string | undefined): void {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (type !== undefined && type !== '' && type !== 'application/json') {
+    throw new UnsupportedMediaTypeError(`Content-Type ${type.slice(0, 100)} is not accepted; send the findings as JSON with Content-Type: application/json.`);
+  }
+  const encoding = contentEncoding?.trim().toLowerCase();
+  if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+    throw new UnsupportedMediaTypeError(`Content-Encoding ${encoding.slice(0, 100)} is not supported; send the JSON body uncompressed.`);
+  }
+}
 
 /**
  * Turns the raw HTTP body of `POST /v1/findings` into the list of findings, or a 4xx that says
@@ -20,7 +37,9 @@ export function parseFindingsRequest(rawBody: string | null | undefined, isBase6
   try {
     body = JSON.parse(text);
   } catch (error) {
-    throw new BadRequestError('MalformedJson', `The body is not valid JSON (${(error as Error).message}). Send {"Findings": [...]}.`);
+    // Only the position: the parser's message quotes the offending text, which may be binary.
+    const position = /position (\d+)/.exec((error as Error).message)?.[1];
+    throw new BadRequestError('MalformedJson', `The body is not valid JSON${position ? ` (at character ${position})` : ''}. Send {"Findings": [...]}.`);
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new BadRequestError('InvalidBody', 'The body must be a JSON object: {"Findings": [...]}.');

@@ -7,7 +7,7 @@ import { sendMessages, type OutgoingMessage } from '../queue/sqs-sender.js';
 import type { Registry } from '../registry/registry.js';
 import { FindingAccessCheck, type Destination } from './finding-access.js';
 import { boundIssues } from './bounded-results.js';
-import { parseFindingsRequest } from './request-body.js';
+import { checkMediaType, parseFindingsRequest } from './request-body.js';
 
 export type FindingStatus = 'accepted' | 'valid' | 'rejected' | 'failed';
 
@@ -44,6 +44,8 @@ export interface SubmitInput {
   partnerId: string;
   body: string | null | undefined;
   isBase64Encoded?: boolean;
+  contentType?: string;
+  contentEncoding?: string;
   /** Validate and authorize only; enqueue nothing (`POST /v1/findings:validate`). */
   dryRun: boolean;
 }
@@ -54,6 +56,7 @@ export interface SubmitInput {
  * finding's fate. A finding is reported `accepted` only once it is on the delivery queue.
  */
 export async function submitFindings(input: SubmitInput, deps: SubmitDeps): Promise<SubmissionReply> {
+  checkMediaType(input.contentType, input.contentEncoding);
   const findings = parseFindingsRequest(input.body, input.isBase64Encoded);
   const partner = await deps.registry.getPartner(input.partnerId);
   if (!partner) {

@@ -97,6 +97,31 @@ describe('what ingest refuses, finding by finding and request by request', () =>
     expect(reply.unlistedIssues).toBeGreaterThan(10_000);
   });
 
+  it.each([
+    ['text/plain', {}, /Content-Type text\/plain is not accepted/],
+    ['multipart/form-data; boundary=x', {}, /Content-Type multipart\/form-data/],
+    ['application/json', { 'content-encoding': 'gzip' }, /Content-Encoding gzip is not supported/],
+  ] as const)('answers a body sent as %s %j with 415 and what to send instead', async (contentType, extra, message) => {
+    const [finding] = findingsFor(acme, CUSTOMER, 1, 'media');
+    const response = await fetch(`${stack.apiUrl}/v1/findings`, {
+      method: 'POST', headers: { authorization: `Bearer ${acme.token}`, 'content-type': contentType, ...extra }, body: JSON.stringify({ Findings: [finding] }),
+    });
+    expect(response.status).toBe(415);
+    const reply = (await response.json()) as { error: { code: string; message: string } };
+    expect(reply.error.code).toBe('UnsupportedMediaType');
+    expect(reply.error.message).toMatch(message);
+  });
+
+  it('never echoes binary bytes in the MalformedJson message', async () => {
+    const response = await fetch(`${stack.apiUrl}/v1/findings`, {
+      method: 'POST', headers: { authorization: `Bearer ${acme.token}`, 'content-type': 'application/json' }, body: Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x00, 0x07]),
+    });
+    const reply = (await response.json()) as { error: { code: string; message: string } };
+    expect(response.status).toBe(400);
+    expect(reply.error.code).toBe('MalformedJson');
+    expect(reply.error.message).toMatch(/^[\x20-\x7e]+$/);
+  });
+
   it('accepts the same finding Id for two customer accounts in one request: Security Hub keys findings per account', async () => {
     const [first] = findingsFor(acme, CUSTOMER, 1, 'shared-id');
     const [second] = findingsFor(acme, SECOND_CUSTOMER, 1, 'shared-id');
