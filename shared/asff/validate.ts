@@ -5,7 +5,7 @@
  * code instead of compiling ~850 definitions; checks JSON Schema cannot express (size in bytes,
  * CreatedAt <= UpdatedAt, fields partners must not set) follow here.
  */
-import { MAX_FINDING_BYTES, MAX_FINDING_DEPTH } from '../limits.js';
+import { MAX_ARRAY_ITEMS, MAX_FINDING_BYTES, MAX_FINDING_DEPTH } from '../limits.js';
 import { translateAjvErrors, type Issue } from './ajv-issues.js';
 import validateSchema from './asff-validator.generated.js';
 import partitions from './aws-partitions.generated.json' with { type: 'json' };
@@ -41,31 +41,27 @@ export function validateFinding(finding: unknown, index: number): FindingVerdict
   const warnings: Issue[] = [];
   const root = `Findings[${index}]`;
 
-  // Depth first, iteratively: a finding nested thousands deep would overflow the recursive steps
-  // below (JSON.stringify, the schema), and there is nothing in it to judge anyway.
-  const depth = depthOf(finding, MAX_FINDING_DEPTH);
-  if (depth > MAX_FINDING_DEPTH) {
-    errors.push({
-      path: root,
-      rule: 'maxDepth',
-      message: `${root}: the finding nests more than ${MAX_FINDING_DEPTH} levels deep; ASFF's deepest members are far shallower. Flatten the nested values (e.g. into ProductFields strings).`,
-    });
-    return { index, valid: false, errors, warnings };
+  // The shape first, iteratively: a finding nested thousands deep would overflow the recursive steps
+  // below (JSON.stringify, the schema), and one with a huge array makes the schema's error collection
+  // take minutes; there is nothing more in either to judge. Each is refused with its one reason.
+  const shape = shapeOf(finding, MAX_FINDING_DEPTH);
+  const refuse = (rule: string, message: string): FindingVerdict => ({ index, valid: false, errors: [{ path: root, rule, message: `${root}: ${message}` }], warnings });
+  if (shape.depth > MAX_FINDING_DEPTH) {
+    return refuse('maxDepth', `the finding nests more than ${MAX_FINDING_DEPTH} levels deep; ASFF's deepest members are far shallower. Flatten the nested values (e.g. into ProductFields strings).`);
   }
-
+  if (shape.longestArray > MAX_ARRAY_ITEMS) {
+    return refuse('maxItems', `an array in the finding has ${shape.longestArray} items; the broker takes at most ${MAX_ARRAY_ITEMS} in any array (ASFF's own limits are far lower). Send fewer items.`);
+  }
   const bytes = byteLength(finding);
   if (bytes > MAX_FINDING_BYTES) {
-    errors.push({
-      path: root,
-      rule: 'maxBytes',
-      message: `${root}: the finding is ${bytes} bytes as JSON; Security Hub takes at most ${MAX_FINDING_BYTES} bytes (240 KB) a finding. Shorten long fields or send fewer Resources, ProductFields or details.`,
-    });
+    return refuse('maxBytes', `the finding is ${bytes} bytes as JSON; Security Hub takes at most ${MAX_FINDING_BYTES} bytes (240 KB) a finding. Shorten long fields or send fewer Resources, ProductFields or details.`);
   }
 
   if (!validateSchema(finding)) {
     const translated = translateAjvErrors(validateSchema.errors ?? [], finding, index, regions);
-    errors.push(...translated.errors);
-    warnings.push(...translated.warnings);
+    // A loop, not push(...spread): a spread of many thousands of issues overflows the call stack.
+    for (const issue of translated.errors) errors.push(issue);
+    for (const issue of translated.warnings) warnings.push(issue);
   }
 
   if (isRecord(finding)) {
@@ -99,19 +95,24 @@ function byteLength(value: unknown): number {
   }
 }
 
-/** How deep a JSON value nests (a scalar is 0), counted without recursion; stops once past `limit`. */
-export function depthOf(value: unknown, limit: number): number {
+/**
+ * How deep a JSON value nests (a scalar is 0) and its longest array, measured without recursion;
+ * stops once the depth passes `depthLimit`.
+ */
+export function shapeOf(value: unknown, depthLimit: number): { depth: number; longestArray: number } {
   let deepest = 0;
+  let longestArray = 0;
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;
     const inner = depth + 1;
     if (inner > deepest) deepest = inner;
-    if (deepest > limit) return deepest;
+    if (deepest > depthLimit) break;
+    if (Array.isArray(node) && node.length > longestArray) longestArray = node.length;
     for (const child of Object.values(node as Record<string, unknown>)) stack.push([child, inner]);
   }
-  return deepest;
+  return { depth: deepest, longestArray };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

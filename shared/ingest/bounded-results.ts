@@ -9,8 +9,11 @@ interface Judged {
   moreWarnings?: number;
 }
 
+const cut = (text: string): string => (text.length > MAX_ISSUE_MESSAGE_CHARS ? `${text.slice(0, MAX_ISSUE_MESSAGE_CHARS)}…` : text);
+
+/** An issue's message and path (which can name a partner's key of any length) clipped. */
 function clip(issue: FindingIssue): FindingIssue {
-  return issue.message.length > MAX_ISSUE_MESSAGE_CHARS ? { ...issue, message: `${issue.message.slice(0, MAX_ISSUE_MESSAGE_CHARS)}…` } : issue;
+  return { ...issue, path: cut(issue.path), message: cut(issue.message) };
 }
 
 const sizeOf = (issue: FindingIssue): number => Buffer.byteLength(JSON.stringify(issue));
@@ -46,8 +49,11 @@ export function boundIssues<T extends Judged>(results: T[], requestBytes: number
     const moreWarnings = warnings.length - keptWarnings.length;
     unlisted += moreErrors + moreWarnings;
     const { errors: _e, warnings: _w, ...rest } = result;
+    // A finding's own Id is echoed only up to the same bound (Security Hub's Id is at most 512 characters).
+    const id = (rest as { id?: unknown }).id;
     return {
       ...rest,
+      ...(typeof id === 'string' ? { id: cut(id) } : {}),
       ...(keptErrors.length > 0 ? { errors: keptErrors } : {}),
       ...(keptWarnings.length > 0 ? { warnings: keptWarnings } : {}),
       ...(moreErrors > 0 ? { moreErrors } : {}),

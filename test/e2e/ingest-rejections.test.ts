@@ -122,6 +122,26 @@ describe('what ingest refuses, finding by finding and request by request', () =>
     expect(reply.error.message).toMatch(/^[\x20-\x7e]+$/);
   });
 
+  it('refuses a finding with an 80,000-item array at once (rule maxItems), where the schema alone took minutes', async () => {
+    const [finding] = findingsFor(acme, CUSTOMER, 1, 'long-array');
+    const started = Date.now();
+    const { status, body } = await postFindings(stack, acme.token, { Findings: [{ ...finding, Resources: Array.from({ length: 80_000 }, () => ({})) }] });
+    expect(status).toBe(400);
+    expect(body.results?.[0]?.errors).toEqual([expect.objectContaining({ rule: 'maxItems' })]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('keeps the reply small for a finding with a 2 MB Id and a 500 KB key: ids, paths and messages are clipped', async () => {
+    const [finding] = findingsFor(acme, CUSTOMER, 1, 'huge-id');
+    const request = JSON.stringify({ Findings: [{ ...finding, Id: 'i'.repeat(2_000_000), ['k'.repeat(500_000)]: 1 }] });
+    const response = await fetch(`${stack.apiUrl}/v1/findings`, {
+      method: 'POST', headers: { authorization: `Bearer ${acme.token}`, 'content-type': 'application/json' }, body: request,
+    });
+    const text = await response.text();
+    expect(response.status).toBe(400);
+    expect(Buffer.byteLength(text)).toBeLessThan(8 * 1024);
+  });
+
   it('accepts the same finding Id for two customer accounts in one request: Security Hub keys findings per account', async () => {
     const [first] = findingsFor(acme, CUSTOMER, 1, 'shared-id');
     const [second] = findingsFor(acme, SECOND_CUSTOMER, 1, 'shared-id');
