@@ -15,6 +15,8 @@ beforeAll(async () => {
   await addCustomer(stack, partner, { accountId: EXPIRING });
   await addCustomer(stack, partner, { accountId: THROTTLED });
   await addCustomer(stack, partner, { accountId: PARTNER_MODE, mode: 'partner-account' });
+  // Customer-hosted: the broker runs in the customer's own account and imports with its own credentials.
+  await addCustomer(stack, partner, { accountId: stack.brokerAccountId, mode: 'customer-hosted' });
 }, 60_000);
 afterAll(async () => stack?.stop());
 
@@ -50,6 +52,14 @@ describe('delivery paths the promise depends on', () => {
     const letters = (await deadLetters(stack)).filter((letter) => letter.attributes.ErrorCode === 'MalformedMessage');
     expect(letters.length).toBeGreaterThanOrEqual(1);
     expect(letters[0]!.attributes.ErrorMessage).toMatch(/Not a delivery message/);
+  }, 60_000);
+
+  it('delivers in customer-hosted mode into the broker\'s own account with its own credentials and no AssumeRole', async () => {
+    stack.emulator.state.resetCounters();
+    await postFindings(stack, partner.token, { Findings: findingsFor(partner, stack.brokerAccountId, 5, 'hosted') });
+    await stack.poller.waitForIdle();
+    expect(imported(stack.brokerAccountId, 'hosted-')).toHaveLength(5);
+    expect(stack.emulator.state.callCount('AssumeRole')).toBe(0);
   }, 60_000);
 
   it('delivers in partner-account mode with the broker\'s own credentials and no AssumeRole', async () => {

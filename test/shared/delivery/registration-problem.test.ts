@@ -15,6 +15,11 @@ describe('why a queued message cannot be delivered under its registration', () =
     expect(registrationProblem(registration, message)).toBeUndefined();
   });
 
+  it('treats a registration that now belongs to another partner as not found (delivery-side tenant isolation)', () => {
+    expect(registrationProblem({ ...registration, partnerId: 'globex' }, message)).toMatchObject({ code: 'RegistrationNotFound' });
+    expect(registrationProblem(undefined, message)).toMatchObject({ code: 'RegistrationNotFound' });
+  });
+
   it('refuses to assume a role outside the registration\'s account (defence in depth), saying so', () => {
     const problem = registrationProblem({ ...registration, roleArn: 'arn:aws:iam::999999999999:role/SecurityHubFindingsBroker-acme' }, message);
     expect(problem).toMatchObject({ kind: 'permanent', code: 'RoleOutsideAccount' });
