@@ -1,0 +1,49 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureTable, startDynamo, type LocalDynamo } from '#infra/local/dynamo.js';
+import { submissionStatus, submitFindings } from '#shared/ingest/submit-findings.js';
+import { productArn } from '#shared/product/product-arn.js';
+import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
+import { aFinding } from '../asff/finding-factory.js';
+
+const ARN = productArn({ partition: 'aws', region: 'us-east-1', accountId: '111111111111', company: 'acme', product: 'scanner' });
+const CUSTOMER = '222222222222';
+let dynamo: LocalDynamo;
+let registry: DynamoRegistry;
+let client: DynamoDBClient;
+
+beforeAll(async () => {
+  dynamo = await startDynamo(0);
+  client = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamo.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  await ensureTable(client, 'ingest-test');
+  registry = new DynamoRegistry(client, 'ingest-test');
+  const now = new Date().toISOString();
+  await registry.putPartner({ partnerId: 'acme', name: 'Acme', productArns: [ARN], createdAt: now });
+  await registry.putRegistration({ accountId: CUSTOMER, productKey: 'acme/scanner', partnerId: 'acme', regions: ['us-east-1'], mode: 'partner-account',
+    status: 'ACTIVE', createdAt: now, updatedAt: now });
+});
+afterAll(async () => {
+  client?.destroy();
+  await dynamo?.stop();
+});
+
+describe('ingest when the delivery queue refuses', () => {
+  // SQS failing on demand is what the local SQS (fauxqs) cannot do: the SDK mock stands in for that one answer.
+  it('reports every finding it could not queue as failed, never accepted, and answers 503 so the partner sends them again', async () => {
+    const sqs = new SQSClient({ region: 'us-east-1' });
+    const mock = mockClient(sqs);
+    mock.on(SendMessageBatchCommand).rejects(Object.assign(new Error('service unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }));
+    const findings = [aFinding({ Id: 'a', ProductArn: ARN, AwsAccountId: CUSTOMER }), aFinding({ Id: 'b', ProductArn: ARN, AwsAccountId: CUSTOMER })];
+    const reply = await submitFindings(
+      { partnerId: 'acme', body: JSON.stringify({ Findings: findings }), dryRun: false },
+      { registry, sqs, deliveryQueueUrl: 'https://sqs.us-east-1.amazonaws.com/111111111111/delivery' },
+    );
+    expect(reply).toMatchObject({ accepted: 0, failed: 2, rejected: 0 });
+    expect(reply.results.map((result) => [result.status, result.errors?.[0]?.rule])).toEqual([['failed', 'enqueueFailed'], ['failed', 'enqueueFailed']]);
+    expect(submissionStatus(reply)).toBe(503);
+    expect(mock.commandCalls(SendMessageBatchCommand).length).toBe(3);
+    mock.restore();
+  });
+});
