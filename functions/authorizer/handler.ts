@@ -4,13 +4,13 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { tokenFromAuthorizationHeader, verifyToken } from '#shared/auth/partner-tokens.js';
+import { TokenVerifier, tokenFromAuthorizationHeader } from '#shared/auth/partner-tokens.js';
 import { readConfig, tableName } from '#shared/config.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { logger, tracer } from '../observability.js';
 
 const config = readConfig(z.object({ TABLE_NAME: tableName }));
-const registry = new DynamoRegistry(tracer.captureAWSv3Client(new DynamoDBClient({})), config.TABLE_NAME);
+const tokens = new TokenVerifier(new DynamoRegistry(tracer.captureAWSv3Client(new DynamoDBClient({})), config.TABLE_NAME));
 
 /** API Gateway answers 401 (not 403) exactly when an authorizer fails with this message. */
 const UNAUTHORIZED = 'Unauthorized';
@@ -25,7 +25,7 @@ export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthori
   .handler(async (event) => {
     const header = event.headers?.Authorization ?? event.headers?.authorization;
     const token = tokenFromAuthorizationHeader(header);
-    const record = token ? await verifyToken(token, registry) : undefined;
+    const record = token ? await tokens.verify(token) : undefined;
     if (!record) {
       logger.info('token refused', { hasHeader: header !== undefined });
       throw new Error(UNAUTHORIZED);

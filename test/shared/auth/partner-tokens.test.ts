@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { issueToken, tokenFromAuthorizationHeader, verifyToken } from '#shared/auth/partner-tokens.js';
+import { issueToken, TokenVerifier, tokenFromAuthorizationHeader, verifyToken } from '#shared/auth/partner-tokens.js';
 import type { PartnerToken } from '#shared/registry/model.js';
 import type { Registry } from '#shared/registry/registry.js';
 
@@ -27,5 +27,24 @@ describe('partner tokens', () => {
     expect(tokenFromAuthorizationHeader('bearer abc')).toBe('abc');
     expect(tokenFromAuthorizationHeader('Basic abc')).toBeUndefined();
     expect(tokenFromAuthorizationHeader(undefined)).toBeUndefined();
+  });
+
+  it('answers a flood of unknown tokens from memory: one registry read per unknown id per five minutes, known tokens read every time', async () => {
+    const { record } = issueToken('acme');
+    let reads = 0;
+    const registry = { getToken: async (id: string) => { reads++; return id === record.tokenId ? record : undefined; } } as unknown as Registry;
+    let now = 0;
+    const verifier = new TokenVerifier(registry, () => now);
+    const unknown = issueToken('nobody').token;
+    for (let i = 0; i < 1_000; i++) expect(await verifier.verify(unknown)).toBeUndefined();
+    expect(reads).toBe(1);
+    now += 5 * 60_000 + 1;
+    await verifier.verify(unknown);
+    expect(reads).toBe(2);
+    const known = issueToken('acme');
+    const verifierOfKnown = new TokenVerifier({ getToken: async () => { reads++; return known.record; } } as unknown as Registry, () => now);
+    reads = 0;
+    for (let i = 0; i < 3; i++) expect(await verifierOfKnown.verify(known.token)).toMatchObject({ partnerId: 'acme' });
+    expect(reads).toBe(3);
   });
 });
