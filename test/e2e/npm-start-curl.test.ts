@@ -1,5 +1,5 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { GetFindingsCommand, SecurityHubClient, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNpm, stopGroup } from '../support/npm-start.js';
 import { itWithTool, onPath } from '../support/required-tool.js';
 
 const run = promisify(execFile);
@@ -23,30 +24,20 @@ interface StackState {
 let child: ChildProcess;
 let folder: string;
 let state: StackState;
-let output = '';
+let output: () => string = () => '';
 
 /** Starts `npm start` exactly as README says, on free ports, and waits for the state file it writes. */
 beforeAll(async () => {
   folder = await mkdtemp(join(tmpdir(), 'broker-start-'));
   // Where `npm start` writes it by default, relative to this folder: the operator CLI finds it with no flags.
-  const stateFile = join(folder, '.local', 'stack.json');
-  child = spawn('npm', ['start', '--', '--in-memory', '--state-file', stateFile, '--api-port', '0', '--emulator-port', '0',
-    '--dynamo-port', '0', '--sqs-port', '0'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  for (let waited = 0; ; waited += 200) {
-    const text = await readFile(stateFile, 'utf8').catch(() => undefined);
-    if (text) {
-      state = JSON.parse(text) as StackState;
-      break;
-    }
-    if (waited > 45_000 || child.exitCode !== null) throw new Error(`npm start did not come up:\n${output}`);
-    await sleep(200);
-  }
+  const started = await startNpm<StackState>(join(folder, '.local', 'stack.json'), ['--in-memory']);
+  child = started.child;
+  state = started.state;
+  output = started.output;
 }, 60_000);
 
 afterAll(async () => {
-  if (child?.pid) process.kill(-child.pid, 'SIGTERM');
+  if (child) await stopGroup(child);
   await rm(folder, { recursive: true, force: true });
 });
 
@@ -86,8 +77,8 @@ describe('npm start', () => {
   }, 60_000);
 
   itWithAws('prints how a new customer onboards, and those commands, run as printed, make its registration ACTIVE', async () => {
-    const printed = /^Onboard a new customer.*\n((?: {2}.*\n)+)/m.exec(output);
-    expect(printed, output).not.toBeNull();
+    const printed = /^Onboard a new customer.*\n((?: {2}.*\n)+)/m.exec(output());
+    expect(printed, output()).not.toBeNull();
     const commands = printed![1]!.split('\n').filter(Boolean).map((line) => line.slice(2));
     expect(commands[0]).toMatch(/^export AWS_ACCESS_KEY_ID=/);
     expect(commands.some((command) => command.startsWith('aws ') && command.includes(' iam create-role '))).toBe(true);

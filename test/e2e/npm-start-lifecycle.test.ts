@@ -1,11 +1,12 @@
-import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startNpm } from '../support/npm-start.js';
 
 const run = promisify(execFile);
 let folder: string | undefined;
@@ -18,21 +19,13 @@ afterAll(async () => {
 describe('npm start, started and stopped as people do', () => {
   it('stops every process and frees its ports when npm itself gets SIGTERM', async () => {
     folder = await mkdtemp(join(tmpdir(), 'broker-lifecycle-'));
-    const stateFile = join(folder, 'stack.json');
     // Not detached and no group kill: the signal goes to npm alone, as `kill <npm pid>` or a supervisor sends it.
-    const npm = spawn('npm', ['start', '--', '--in-memory', '--state-file', stateFile, '--api-port', '0', '--emulator-port', '0', '--dynamo-port', '0', '--sqs-port', '0'],
-      { stdio: 'ignore' });
-    let state: { apiUrl: string } | undefined;
-    for (let waited = 0; !state && waited < 45_000; waited += 200) {
-      state = await readFile(stateFile, 'utf8').then((text) => JSON.parse(text) as { apiUrl: string }).catch(() => undefined);
-      if (!state) await sleep(200);
-    }
-    expect(state).toBeDefined();
+    const { child: npm, state } = await startNpm<{ apiUrl: string }>(join(folder, 'stack.json'), ['--in-memory'], { detached: false });
     npm.kill('SIGTERM');
     await new Promise((resolve) => npm.once('exit', resolve));
     let closed = false;
     for (let waited = 0; !closed && waited < 10_000; waited += 250) {
-      closed = await fetch(`${state!.apiUrl}/v1/findings`, { method: 'POST' }).then(() => false, () => true);
+      closed = await fetch(`${state.apiUrl}/v1/findings`, { method: 'POST' }).then(() => false, () => true);
       if (!closed) await sleep(250);
     }
     expect(closed).toBe(true);

@@ -1,11 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm, unlink } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startNpm, stopGroup } from '../support/npm-start.js';
 import { startQueues } from '#infra/local/queues.js';
 import { groupAttributes, packDeliveryMessages } from '#shared/queue/delivery-message.js';
 import { aFinding } from '../shared/asff/finding-factory.js';
@@ -22,34 +23,20 @@ interface State {
 let folder: string;
 let child: ChildProcess | undefined;
 afterAll(async () => {
-  if (child?.pid && child.exitCode === null) process.kill(-child.pid, 'SIGKILL');
+  if (child) await stopGroup(child);
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
-/** `npm start` on a data dir, on free ports; resolves with the state it writes once it is ready. */
+/** `npm start` on the test's data dir, on free ports; resolves with the state it writes once it is ready. */
 async function npmStart(): Promise<State> {
   const stateFile = join(folder, '.local', 'stack.json');
-  await unlink(stateFile).catch(() => undefined);
-  child = spawn('npm', ['start', '--', '--data-dir', join(folder, 'data'), '--state-file', stateFile,
-    '--api-port', '0', '--emulator-port', '0', '--dynamo-port', '0', '--sqs-port', '0'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  for (let waited = 0; waited < 45_000; waited += 200) {
-    const text = await readFile(stateFile, 'utf8').catch(() => undefined);
-    if (text) return JSON.parse(text) as State;
-    if (child.exitCode !== null) break;
-    await sleep(200);
-  }
-  throw new Error(`npm start did not come up:\n${output}`);
+  await rm(stateFile, { force: true });
+  const started = await startNpm<State>(stateFile, ['--data-dir', join(folder, 'data')]);
+  child = started.child;
+  return started.state;
 }
 
-async function stop(): Promise<void> {
-  const running = child!;
-  const exited = new Promise((resolve) => running.once('exit', resolve));
-  process.kill(-running.pid!, 'SIGTERM');
-  await exited;
-}
+const stop = (): Promise<void> => stopGroup(child!);
 
 describe('npm start after a restart on the same data dir', () => {
   it('delivers findings queued before the restart to the demo customer instead of dead-lettering them', async () => {
