@@ -27,3 +27,17 @@ export function sqsSafeJson(json: string): string {
 export function sqsJsonBytes(json: string): number {
   return Buffer.byteLength(sqsSafeJson(json));
 }
+
+/**
+ * A message attribute's String value as SQS takes it: "the Value attribute has the same restrictions
+ * on the content as the message body", and "Name, type, value and the message body must not be empty
+ * or null" (botocore sqs/2012-11-05/service-2.json, MessageAttributeValue). Attribute values are plain
+ * text, not JSON, so a refused code unit becomes U+FFFD (the replacement character); an empty value
+ * is undefined, for the caller to leave the attribute out. Reasons quote AWS's error messages, which
+ * may echo what a finding held, so this cannot be left to chance.
+ */
+export function sqsAttributeValue(value: string): string | undefined {
+  if (value === '') return undefined;
+  // Astral characters are allowed (#x10000-#x10FFFF); only lone surrogates and the other refused units are replaced.
+  return value.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]|[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD]/g, (match) => (match.length === 2 ? match : '\uFFFD'));
+}

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { MAX_SQS_BATCH_BYTES, MAX_SQS_BATCH_ENTRIES } from '../limits.js';
 import { errorMessage } from '../errors.js';
-import { sqsSafeJson } from './sqs-characters.js';
+import { sqsAttributeValue, sqsSafeJson } from './sqs-characters.js';
 
 export interface OutgoingMessage {
   /** JSON text (a delivery message); sent with the characters SQS refuses escaped (sqs-characters.ts). */
@@ -45,8 +45,16 @@ function backoffMs(retry: number, random: () => number): number {
   return Math.floor(random() * Math.min(SEND_BACKOFF.capMs, SEND_BACKOFF.baseMs * 2 ** retry));
 }
 
+/** The attributes as sent: values SQS would refuse made safe, empty ones left out (sqsAttributeValue). */
+function sqsAttributes(attributes: Record<string, string>): Array<[string, string]> {
+  return Object.entries(attributes).flatMap(([name, value]) => {
+    const safe = sqsAttributeValue(value);
+    return safe === undefined ? [] : [[name, safe] as [string, string]];
+  });
+}
+
 function attributesSize(attributes: Record<string, string>): number {
-  return Object.entries(attributes).reduce((sum, [k, v]) => sum + k.length + Buffer.byteLength(v) + 'String'.length, 0);
+  return sqsAttributes(attributes).reduce((sum, [k, v]) => sum + k.length + Buffer.byteLength(v) + 'String'.length, 0);
 }
 
 /** Splits messages into SendMessageBatch calls within SQS's 10-entry and 256 KiB-per-call limits. */
@@ -91,7 +99,7 @@ export async function sendMessages(sqs: SQSClient, queueUrl: string, messages: O
               Id: String(index),
               MessageBody: bodies[index]!,
               MessageAttributes: Object.fromEntries(
-                Object.entries(messages[index]!.attributes).map(([name, value]) => [
+                sqsAttributes(messages[index]!.attributes).map(([name, value]) => [
                   name,
                   { DataType: 'String', StringValue: value },
                 ]),

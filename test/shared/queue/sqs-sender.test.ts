@@ -42,3 +42,18 @@ describe('sendMessages retrying entries SQS failed', () => {
     expect(waits.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(SEND_BACKOFF.maxTotalMs);
   });
 });
+
+describe('sendMessages writing message attributes', () => {
+  it('sends only attribute values SQS takes: refused characters replaced, empty values left out, astral characters kept', async () => {
+    sqsMock.on(SendMessageBatchCommand).resolves({ Successful: [{ Id: '0', MessageId: 'm0', MD5OfMessageBody: '' }], Failed: [] });
+    const outcome = await sendMessages(new SQSClient({ region: 'us-east-1' }), 'https://queue', [
+      { body: '{}', attributes: { ErrorMessage: 'bad \uFFFF\uFFFE \u0000 \uD800 ok 😀', ProductArn: '', ErrorCode: 'InvalidInput' } },
+    ]);
+    expect(outcome.failed).toEqual([]);
+    const [entry] = sqsMock.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.Entries!;
+    expect(entry!.MessageAttributes).toEqual({
+      ErrorMessage: { DataType: 'String', StringValue: 'bad \uFFFD\uFFFD \uFFFD \uFFFD ok 😀' },
+      ErrorCode: { DataType: 'String', StringValue: 'InvalidInput' },
+    });
+  });
+});
