@@ -12,6 +12,7 @@
  * findings likewise survive a disable.
  */
 import { hubArn, parseProductArn, productSubscriptionArn } from './arn.js';
+import { IN_MEMORY, type Persistence } from './persistence.js';
 
 export interface Hub {
   hubArn: string;
@@ -27,8 +28,30 @@ interface RegionState {
   subscriptions: Map<string, string>;
 }
 
+/** The stored record of one account's hub in one Region (persistence.ts). */
+interface StoredRegion {
+  hub?: Hub;
+  subscriptions: Array<[subscriptionArn: string, productArn: string]>;
+}
+
 export class HubStore {
   private readonly regions = new Map<string, RegionState>();
+
+  constructor(private readonly persistence: Persistence = IN_MEMORY) {}
+
+  restore(): void {
+    for (const { key, value } of this.persistence.load('security-hub')) {
+      const record = value as StoredRegion;
+      this.regions.set(key, { ...(record.hub ? { hub: record.hub } : {}), subscriptions: new Map(record.subscriptions) });
+    }
+  }
+
+  /** Writes one account+Region through to storage; every change ends here. */
+  private save(accountId: string, region: string): void {
+    const state = this.state(accountId, region);
+    const record: StoredRegion = { ...(state.hub ? { hub: state.hub } : {}), subscriptions: [...state.subscriptions] };
+    this.persistence.put('security-hub', `${accountId}|${region}`, record);
+  }
 
   private state(accountId: string, region: string): RegionState {
     const key = `${accountId}|${region}`;
@@ -47,12 +70,15 @@ export class HubStore {
    */
   enable(accountId: string, region: string, at: Date): Hub {
     const state = this.state(accountId, region);
-    state.hub ??= { hubArn: hubArn(region, accountId), subscribedAt: at.toISOString() };
+    if (state.hub) return state.hub;
+    state.hub = { hubArn: hubArn(region, accountId), subscribedAt: at.toISOString() };
+    this.save(accountId, region);
     return state.hub;
   }
 
   disable(accountId: string, region: string): void {
     delete this.state(accountId, region).hub;
+    this.save(accountId, region);
   }
 
   hub(accountId: string, region: string): Hub | undefined {
@@ -64,6 +90,7 @@ export class HubStore {
     if (!parseProductArn(productArn)) throw new Error(`not a Security Hub product ARN: ${productArn}`);
     const arn = productSubscriptionArn(region, accountId, productArn);
     this.state(accountId, region).subscriptions.set(arn, productArn);
+    this.save(accountId, region);
     return arn;
   }
 
@@ -74,11 +101,11 @@ export class HubStore {
    */
   unsubscribe(accountId: string, region: string, arn: string): boolean {
     const subscriptions = this.state(accountId, region).subscriptions;
-    if (subscriptions.delete(arn)) return true;
-    for (const [subscriptionArn, productArn] of subscriptions) {
-      if (productArn === arn) return subscriptions.delete(subscriptionArn);
-    }
-    return false;
+    const subscriptionArn = subscriptions.has(arn) ? arn : [...subscriptions].find(([, productArn]) => productArn === arn)?.[0];
+    if (subscriptionArn === undefined) return false;
+    subscriptions.delete(subscriptionArn);
+    this.save(accountId, region);
+    return true;
   }
 
   isSubscribed(accountId: string, region: string, productArn: string): boolean {

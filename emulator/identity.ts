@@ -9,6 +9,7 @@
  */
 import { ACCOUNT_ID_PATTERN, assumedRoleArn, parseRoleArn, principalAccount } from './arn.js';
 import * as ids from './ids.js';
+import { IN_MEMORY, type Persistence } from './persistence.js';
 import type { AccessKeyInput, AccessKeyPair } from './types.js';
 
 export interface Caller {
@@ -46,7 +47,7 @@ export interface Caller {
   session?: { accountId: string; roleName: string; roleId: string };
 }
 
-interface Credential {
+export interface Credential {
   secretAccessKey: string;
   caller: Caller;
   /** Session credentials only. */
@@ -73,11 +74,33 @@ export interface IssuedSession extends AccessKeyPair {
 export class CredentialStore {
   private readonly credentials = new Map<string, Credential>();
 
+  constructor(private readonly persistence: Persistence = IN_MEMORY) {}
+
+  /**
+   * Takes back what an earlier run stored. Session credentials already expired on the wall clock are
+   * dropped (and deleted from storage, the only compaction the store needs): the emulator clock starts
+   * at wall time on every start, so they could never be used again.
+   */
+  restore(now: number): void {
+    for (const { key, value } of this.persistence.load('credential')) {
+      const credential = value as Credential;
+      if (credential.expiresAt !== undefined && credential.expiresAt <= now) this.persistence.delete('credential', key);
+      else this.credentials.set(key, credential);
+    }
+  }
+
+  private store(accessKeyId: string, credential: Credential): void {
+    this.credentials.set(accessKeyId, credential);
+    this.persistence.put('credential', accessKeyId, credential);
+  }
+
   /**
    * Emulator-only (IAM's CreateAccessKey is not modelled): registers a key for any principal ARN;
    * throws a plain Error on bad admin input. Assumption: a key registered with a role ARN reports the
    * role ARN itself from GetCallerIdentity (a real role session would report an assumed-role ARN) and
-   * a fresh AROA user id without a session name.
+   * a fresh AROA user id without a session name. Registering a key again for the same principal keeps
+   * its user id, as IAM keeps a user's unique id for its lifetime (reference_identifiers.html#identifiers-unique-ids):
+   * the local stack registers its keys again on every start, over the ones it restored.
    */
   addAccessKey(input: AccessKeyInput): AccessKeyPair {
     if (!ACCOUNT_ID_PATTERN.test(input.accountId)) throw new Error(`accountId must be 12 digits, got ${input.accountId}`);
@@ -89,13 +112,15 @@ export class CredentialStore {
       secretAccessKey: input.secretAccessKey ?? ids.secretAccessKey(),
     };
     const isRole = parseRoleArn(input.principalArn) !== undefined;
-    this.credentials.set(pair.accessKeyId, {
+    const earlier = this.credentials.get(pair.accessKeyId);
+    const keptUserId = earlier && earlier.sessionToken === undefined && earlier.caller.principalArn === input.principalArn ? earlier.caller.userId : undefined;
+    this.store(pair.accessKeyId, {
       secretAccessKey: pair.secretAccessKey,
       caller: {
         accountId: input.accountId,
         principalArn: input.principalArn,
         arn: input.principalArn,
-        userId: ids.uniqueId(isRole ? 'AROA' : 'AIDA'),
+        userId: keptUserId ?? ids.uniqueId(isRole ? 'AROA' : 'AIDA'),
         isRole,
       },
     });
@@ -111,7 +136,7 @@ export class CredentialStore {
     // sts/2011-06-15/service-2.json, AssumedRoleUser.AssumedRoleId); `role-id:caller-specified-role-name`
     // in the principal table (reference_policies_variables.html#principaltable).
     const assumedRoleId = `${input.roleId}:${input.sessionName}`;
-    this.credentials.set(accessKeyId, {
+    this.store(accessKeyId, {
       secretAccessKey: secret,
       sessionToken,
       expiresAt: input.expiresAt,

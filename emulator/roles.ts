@@ -10,7 +10,8 @@
  */
 import { ACCOUNT_ID_PATTERN, roleArn } from './arn.js';
 import * as ids from './ids.js';
-import { MalformedPolicyError, parsePermissionPolicy, type PermissionPolicy } from './permission-policy.js';
+import { MalformedPolicyError, parsePermissionPolicy, parsePolicyText, type PermissionPolicy } from './permission-policy.js';
+import { IN_MEMORY, type Persistence } from './persistence.js';
 import { parseTrustPolicy, type TrustPolicy } from './trust-policy.js';
 import type { RoleInput } from './types.js';
 
@@ -75,8 +76,43 @@ function adminPolicy(policyName: string, document: object): InlinePolicy {
   }
 }
 
+/**
+ * A role as stored (persistence.ts): the documents as text, as IAM holds them; parsed again on restore
+ * by the same rules that admitted them.
+ */
+interface StoredRole extends Omit<Role, 'trustPolicy' | 'permissionPolicies'> {
+  permissionPolicies: Array<[name: string, text: string]>;
+}
+
+function stored(role: Role): StoredRole {
+  const { trustPolicy: _parsed, permissionPolicies, ...rest } = role;
+  return { ...rest, permissionPolicies: [...permissionPolicies].map(([name, inline]) => [name, inline.text]) };
+}
+
+function revived(record: StoredRole): Role {
+  return {
+    ...record,
+    trustPolicy: parseTrustPolicy(parsePolicyText(record.trustPolicyText) as object),
+    permissionPolicies: new Map(record.permissionPolicies.map(([name, text]) => [name, { text, policy: parsePermissionPolicy(parsePolicyText(text), 'identity') }])),
+  };
+}
+
+const key = (accountId: string, roleName: string): string => `${accountId}/${roleName}`;
+
 export class RoleStore {
   private readonly roles = new Map<string, Role>();
+
+  constructor(private readonly persistence: Persistence = IN_MEMORY) {}
+
+  restore(): void {
+    for (const { key: roleKey, value } of this.persistence.load('role')) this.roles.set(roleKey, revived(value as StoredRole));
+  }
+
+  /** Writes the role through to storage; every change to a role ends here. */
+  private save(role: Role): Role {
+    this.persistence.put('role', key(role.accountId, role.roleName), stored(role));
+    return role;
+  }
 
   /**
    * The admin API's putRole. Throws a plain Error on bad admin input (emulator-only; the admin API
@@ -96,7 +132,7 @@ export class RoleStore {
       existing.trustPolicyText = JSON.stringify(input.trustPolicy);
       if (policies) existing.permissionPolicies = policies;
       if (input.unrestricted !== undefined) existing.unrestricted = input.unrestricted;
-      return existing;
+      return this.save(existing);
     }
     return this.create({
       accountId: input.accountId, roleName: input.roleName, path: '/', trustPolicy, trustPolicyText: JSON.stringify(input.trustPolicy),
@@ -113,8 +149,8 @@ export class RoleStore {
       permissionPolicies: policies,
       unrestricted,
     };
-    this.roles.set(`${input.accountId}/${input.roleName}`, role);
-    return role;
+    this.roles.set(key(input.accountId, input.roleName), role);
+    return this.save(role);
   }
 
   /** The admin API's putRolePolicy: adds or replaces one inline policy, as PutRolePolicy does. */
@@ -122,14 +158,36 @@ export class RoleStore {
     const role = this.get(accountId, roleName);
     if (!role) throw new Error(`no role ${roleName} in account ${accountId}`);
     role.permissionPolicies.set(policyName, adminPolicy(policyName, document));
+    this.save(role);
+  }
+
+  /** UpdateAssumeRolePolicy: the document already judged by the caller. */
+  setTrustPolicy(role: Role, trustPolicy: TrustPolicy, text: string): void {
+    role.trustPolicy = trustPolicy;
+    role.trustPolicyText = text;
+    this.save(role);
+  }
+
+  /** PutRolePolicy: adds or replaces one inline policy, already judged by the caller. */
+  setInlinePolicy(role: Role, policyName: string, inline: InlinePolicy): void {
+    role.permissionPolicies.set(policyName, inline);
+    this.save(role);
+  }
+
+  /** DeleteRolePolicy; false when the role has no policy of that name. */
+  deleteInlinePolicy(role: Role, policyName: string): boolean {
+    if (!role.permissionPolicies.delete(policyName)) return false;
+    this.save(role);
+    return true;
   }
 
   delete(accountId: string, roleName: string): void {
-    this.roles.delete(`${accountId}/${roleName}`);
+    this.roles.delete(key(accountId, roleName));
+    this.persistence.delete('role', key(accountId, roleName));
   }
 
   get(accountId: string, roleName: string): Role | undefined {
-    return this.roles.get(`${accountId}/${roleName}`);
+    return this.roles.get(key(accountId, roleName));
   }
 
   /** A role of the account whose name equals `roleName` but for case (IAM's uniqueness rule, above). */

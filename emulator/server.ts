@@ -13,6 +13,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { ADMIN_PREFIX, handleAdmin } from './admin-api.js';
+import { ConnectionReset } from './connection-reset.js';
 import { dispatch } from './dispatch.js';
 import { BodyTooLargeError, json, readBody, send, toEmulatorRequest, type EmulatorRequest } from './http-io.js';
 import { iamBinding } from './iam/binding.js';
@@ -63,8 +64,14 @@ export async function startServer(state: EmulatorState, host: string, port: numb
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      // Only reachable when stop() aborted a delayed request or the client went away mid-body.
+    handle(req, res).catch((error: unknown) => {
+      // An injected 'connection-reset' fault (faults.ts): a TCP RST rather than a graceful close, so the
+      // client sees ECONNRESET, as when a network path between Lambda and an AWS endpoint fails.
+      if (error instanceof ConnectionReset) {
+        req.socket.resetAndDestroy();
+        return;
+      }
+      // Otherwise only reachable when stop() aborted a delayed request or the client went away mid-body.
       res.destroy();
     });
   });

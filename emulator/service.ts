@@ -16,6 +16,11 @@ export interface OperationContext {
   region: string;
   request: EmulatorRequest;
   requestId: string;
+  /**
+   * An injected 'access-denied' fault hit this request (faults.ts): the operation refuses it where its
+   * own check would (AssumeRole: at the trust policy), with the same answer.
+   */
+  injectedAccessDenied?: boolean;
 }
 
 /** The service's answers to authentication failures and injected faults, in its own vocabulary. */
@@ -55,5 +60,7 @@ export interface ServiceBinding {
    */
   authorization?(operation: string, context: OperationContext): AuthorizationRequest | undefined;
   invoke(operation: string, context: OperationContext): Promise<HttpReply>;
+  /** The role an AssumeRole request names, for faults narrowed to one role (faults.ts); STS only. */
+  faultRoleArn?(operation: string, request: EmulatorRequest): string | undefined;
   renderError(error: AwsServiceError, requestId: string): HttpReply;
 }

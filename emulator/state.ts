@@ -1,6 +1,7 @@
 /**
- * Everything the emulator knows, in memory, plus the programmatic admin surface tests and the local
- * stack's seeding use. The HTTP handlers read and change the same objects.
+ * Everything the emulator knows, in memory (and, given a Persistence, written through to it and read
+ * back on start: persistence.ts), plus the programmatic admin surface tests and the local stack's
+ * seeding use. The HTTP handlers read and change the same objects.
  */
 import { ACCOUNT_ID_PATTERN, parseProductArn } from './arn.js';
 import { CallLog } from './call-log.js';
@@ -10,6 +11,7 @@ import { FindingStore } from './finding-store.js';
 import { HubStore } from './hub-store.js';
 import { CredentialStore } from './identity.js';
 import { OrganizationPolicies } from './organization-policies.js';
+import { IN_MEMORY, type Persistence } from './persistence.js';
 import { TokenBuckets } from './rate-limiter.js';
 import { RoleStore } from './roles.js';
 import type { AccessKeyInput, AccessKeyPair, CallRecord, FaultSpec, Finding, RoleInput } from './types.js';
@@ -34,20 +36,44 @@ function requireAccountId(accountId: string): void {
 
 export class EmulatorState {
   // The stores below are for the emulator's own handlers; tests and seeding use the methods.
+  // What the emulated accounts hold is written through to `persistence`; the test and runtime state
+  // (clock offset, call log, faults, rate-limit buckets) is not, and starts afresh on every start.
   readonly clock = new Clock();
-  readonly credentials = new CredentialStore();
-  readonly roles = new RoleStore();
-  readonly organizationPolicies = new OrganizationPolicies();
-  readonly hubs = new HubStore();
-  readonly findingStore = new FindingStore();
+  readonly credentials: CredentialStore;
+  readonly roles: RoleStore;
+  readonly organizationPolicies: OrganizationPolicies;
+  readonly hubs: HubStore;
+  readonly findingStore: FindingStore;
   readonly callLog = new CallLog();
   readonly faults = new FaultRegistry();
   readonly importBuckets = new TokenBuckets(this.clock, IMPORT_RATE_PER_SECOND, IMPORT_BURST);
   private readonly accounts = new Set<string>();
 
+  /** With a Persistence, takes back everything an earlier run stored in it. */
+  constructor(readonly persistence: Persistence = IN_MEMORY) {
+    this.credentials = new CredentialStore(persistence);
+    this.roles = new RoleStore(persistence);
+    this.organizationPolicies = new OrganizationPolicies(persistence);
+    this.hubs = new HubStore(persistence);
+    this.findingStore = new FindingStore(persistence);
+    for (const { key } of persistence.load('account')) this.accounts.add(key);
+    this.credentials.restore(this.clock.now());
+    this.roles.restore();
+    this.organizationPolicies.restore();
+    this.hubs.restore();
+    this.findingStore.restore();
+  }
+
+  /** Every account an admin or IAM call names is remembered, once. */
+  private remember(accountId: string): void {
+    if (this.accounts.has(accountId)) return;
+    this.accounts.add(accountId);
+    this.persistence.put('account', accountId, true);
+  }
+
   addAccount(accountId: string): void {
     requireAccountId(accountId);
-    this.accounts.add(accountId);
+    this.remember(accountId);
   }
 
   /** Accounts registered explicitly or implied by any other admin call. */
@@ -57,7 +83,7 @@ export class EmulatorState {
 
   addAccessKey(input: AccessKeyInput): AccessKeyPair {
     const pair = this.credentials.addAccessKey(input);
-    this.accounts.add(input.accountId);
+    this.remember(input.accountId);
     return pair;
   }
 
@@ -68,7 +94,7 @@ export class EmulatorState {
    */
   putRole(input: RoleInput): { roleArn: string } {
     const role = this.roles.put(input, this.clock.now());
-    this.accounts.add(input.accountId);
+    this.remember(input.accountId);
     return { roleArn: role.roleArn };
   }
 
@@ -87,7 +113,7 @@ export class EmulatorState {
    */
   attachServiceControlPolicy(accountId: string, document: object): void {
     this.organizationPolicies.attach('scp', accountId, document);
-    this.accounts.add(accountId);
+    this.remember(accountId);
   }
 
   detachServiceControlPolicies(accountId: string): void {
@@ -101,7 +127,7 @@ export class EmulatorState {
    */
   attachResourceControlPolicy(accountId: string, document: object): void {
     this.organizationPolicies.attach('rcp', accountId, document);
-    this.accounts.add(accountId);
+    this.remember(accountId);
   }
 
   detachResourceControlPolicies(accountId: string): void {
@@ -110,7 +136,7 @@ export class EmulatorState {
 
   enableHub(accountId: string, region: string): void {
     requireAccountId(accountId);
-    this.accounts.add(accountId);
+    this.remember(accountId);
     this.hubs.enable(accountId, region, new Date(this.clock.now()));
   }
 
@@ -129,7 +155,7 @@ export class EmulatorState {
     const product = parseProductArn(productArn);
     if (!product) throw new Error(`not a Security Hub product ARN: ${productArn}`);
     if (product.region !== region) throw new Error(`product ${productArn} is not in region ${region}`);
-    this.accounts.add(accountId);
+    this.remember(accountId);
     this.hubs.subscribe(accountId, region, productArn);
   }
 

@@ -7,7 +7,10 @@ import type { AwsSecurityFinding } from '@aws-sdk/client-securityhub';
 /** A stored ASFF finding, exactly as it was imported. */
 export type Finding = AwsSecurityFinding;
 
-export type FaultKind = 'throttle' | 'server-error' | 'latency' | 'expired-credentials';
+export type FaultKind = 'throttle' | 'server-error' | 'latency' | 'expired-credentials' | 'connection-reset' | 'access-denied';
+
+/** When a 'connection-reset' fault drops the connection (faults.ts). */
+export type ResetPhase = 'before-operation' | 'after-operation';
 
 export type SecurityHubThrottlingCode = 'TooManyRequestsException' | 'LimitExceededException' | 'ThrottlingException';
 
@@ -29,6 +32,17 @@ export interface FaultSpec {
   errorCode?: SecurityHubThrottlingCode;
   /** For 'latency': delay before the request proceeds. */
   latencyMs?: number;
+  /**
+   * For 'connection-reset': 'before-operation' (the default) drops the connection once the request is
+   * read and authenticated, and nothing happens; 'after-operation' runs the operation (its changes are
+   * kept) and drops the connection instead of answering: the caller cannot know it succeeded.
+   */
+  phase?: ResetPhase;
+  /**
+   * Only for operation 'AssumeRole': the RoleArn the request names must be this one, so a fault can hit
+   * one customer's role while the broker's other AssumeRole calls go through.
+   */
+  roleArn?: string;
 }
 
 export interface CallRecord {
@@ -39,7 +53,7 @@ export interface CallRecord {
   region: string;
   /** Emulator clock, epoch milliseconds. */
   at: number;
-  /** HTTP status the emulator answered with. */
+  /** HTTP status the emulator answered with; 0 when a 'connection-reset' fault dropped the connection instead. */
   status: number;
 }
 

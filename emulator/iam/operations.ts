@@ -161,8 +161,7 @@ export function updateAssumeRolePolicy(context: OperationContext): HttpReply {
   const documentText = params.get('PolicyDocument');
   throwIfInvalid([...stringViolations(roleNameRule(roleName)), ...stringViolations(documentRule('policyDocument', documentText))]);
   const role = requireRole(context, roleName!);
-  role.trustPolicy = trustPolicyFrom(documentText!);
-  role.trustPolicyText = documentText!;
+  context.state.roles.setTrustPolicy(role, trustPolicyFrom(documentText!), documentText!);
   return resultReply('UpdateAssumeRolePolicy', undefined, context.requestId);
 }
 
@@ -189,7 +188,7 @@ export function putRolePolicy(context: OperationContext): HttpReply {
   } catch (error) {
     malformed(error);
   }
-  role.permissionPolicies.set(policyName!, { text: documentText!, policy });
+  context.state.roles.setInlinePolicy(role, policyName!, { text: documentText!, policy });
   return resultReply('PutRolePolicy', undefined, context.requestId);
 }
 
@@ -241,7 +240,7 @@ export function deleteRolePolicy(context: OperationContext): HttpReply {
   const policyName = params.get('PolicyName');
   throwIfInvalid([...stringViolations(roleNameRule(roleName)), ...stringViolations(policyNameRule(policyName))]);
   const role = requireRole(context, roleName!);
-  if (!role.permissionPolicies.delete(policyName!)) throw noSuchPolicy(policyName!);
+  if (!context.state.roles.deleteInlinePolicy(role, policyName!)) throw noSuchPolicy(policyName!);
   return resultReply('DeleteRolePolicy', undefined, context.requestId);
 }
 

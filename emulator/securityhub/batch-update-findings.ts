@@ -114,33 +114,36 @@ export function batchUpdateFindings(context: OperationContext): HttpReply {
 
   const processed: Identifier[] = [];
   const unprocessed: Unprocessed[] = [];
-  for (const id of update.FindingIdentifiers) {
-    const identifier = { Id: id.Id, ProductArn: id.ProductArn };
-    const fail = (code: string, message: string): void => {
-      unprocessed.push({ FindingIdentifier: identifier, ErrorCode: code, ErrorMessage: message });
-    };
-    // "DuplicatedFindingIdentifier - The request included two or more findings with the same
-    // FindingIdentifier", message "Finding Identifier is duplicated" (model). Assumption: every
-    // occurrence is reported and none applied, since the code does not single one out as valid.
-    if ((occurrences.get(keyOf(id)) ?? 0) > 1) {
-      fail('DuplicatedFindingIdentifier', 'Finding Identifier is duplicated');
-      continue;
+  // One durable commit for the whole call (persistence.ts), before it is answered.
+  state.persistence.batch(() => {
+    for (const id of update.FindingIdentifiers) {
+      const identifier = { Id: id.Id, ProductArn: id.ProductArn };
+      const fail = (code: string, message: string): void => {
+        unprocessed.push({ FindingIdentifier: identifier, ErrorCode: code, ErrorMessage: message });
+      };
+      // "DuplicatedFindingIdentifier - The request included two or more findings with the same
+      // FindingIdentifier", message "Finding Identifier is duplicated" (model). Assumption: every
+      // occurrence is reported and none applied, since the code does not single one out as valid.
+      if ((occurrences.get(keyOf(id)) ?? 0) > 1) {
+        fail('DuplicatedFindingIdentifier', 'Finding Identifier is duplicated');
+        continue;
+      }
+      // "FindingNotFound - The FindingIdentifier included in the request did not match an existing
+      // finding", message "Finding Not Found" (model). Findings of other accounts are not found.
+      const held = state.findingStore.find(caller.accountId, region, identifier);
+      if (!held) {
+        fail('FindingNotFound', 'Finding Not Found');
+        continue;
+      }
+      const { finding, attributes } = applyBatchUpdate(held, update, now);
+      const problem = updateProblem(held, finding);
+      if (problem) {
+        fail(...problem);
+        continue;
+      }
+      state.findingStore.applyBatchUpdate(caller.accountId, region, finding, attributes);
+      processed.push(identifier);
     }
-    // "FindingNotFound - The FindingIdentifier included in the request did not match an existing
-    // finding", message "Finding Not Found" (model). Findings of other accounts are not found.
-    const held = state.findingStore.find(caller.accountId, region, identifier);
-    if (!held) {
-      fail('FindingNotFound', 'Finding Not Found');
-      continue;
-    }
-    const { finding, attributes } = applyBatchUpdate(held, update, now);
-    const problem = updateProblem(held, finding);
-    if (problem) {
-      fail(...problem);
-      continue;
-    }
-    state.findingStore.applyBatchUpdate(caller.accountId, region, finding, attributes);
-    processed.push(identifier);
-  }
+  });
   return ok({ ProcessedFindings: processed, UnprocessedFindings: unprocessed }, context.requestId);
 }

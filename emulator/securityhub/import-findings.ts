@@ -98,6 +98,7 @@ export function batchImportFindings(context: OperationContext): HttpReply {
     }
   }
   const failed: FailedFinding[] = [];
+  const accepted: Finding[] = [];
   for (const finding of findings) {
     const record = (typeof finding === 'object' && finding !== null ? finding : {}) as Json;
     const id = typeof record.Id === 'string' ? record.Id : '';
@@ -117,7 +118,12 @@ export function batchImportFindings(context: OperationContext): HttpReply {
       failed.push({ Id: id, ErrorCode: 'InvalidAccess', ErrorMessage: denied });
       continue;
     }
-    state.findingStore.put(region, finding as Finding);
+    accepted.push(finding as Finding);
   }
+  // Stored in the request's order (a repeated Id is judged against the one before it), in one durable
+  // commit for the whole call (persistence.ts), before the call is answered.
+  state.persistence.batch(() => {
+    for (const finding of accepted) state.findingStore.put(region, finding);
+  });
   return ok({ SuccessCount: findings.length - failed.length, FailedCount: failed.length, FailedFindings: failed }, context.requestId);
 }

@@ -46,5 +46,8 @@ export const stsBinding: ServiceBinding = {
     if (!isOperation(operation)) throw new AwsServiceError('InvalidAction', 400, `Could not find operation ${operation} for version 2011-06-15`);
     return OPERATIONS[operation](context);
   },
+  faultRoleArn(operation, request) {
+    return operation === 'AssumeRole' ? formParams(request).get('RoleArn') : undefined;
+  },
   renderError: errorReply,
 };

@@ -97,7 +97,11 @@ export function assumeRole(context: OperationContext): HttpReply {
   // policy. The caller's own permissions, SCPs and RCPs were judged before any of them (dispatch.ts).
   if (!role) throw accessDenied(caller.arn, 'sts:AssumeRole', input.roleArn);
   const trustRequest = { caller, externalId: input.externalId, roleSessionName: input.roleSessionName };
-  if (!isAllowed(role.trustPolicy, { ...trustRequest, action: 'sts:AssumeRole' })) throw accessDenied(caller.arn, 'sts:AssumeRole', input.roleArn);
+  // An injected 'access-denied' fault (faults.ts) refuses here, as a trust policy not yet visible to
+  // STS would under IAM's eventual consistency: the same answer as an untrusting role.
+  if (context.injectedAccessDenied || !isAllowed(role.trustPolicy, { ...trustRequest, action: 'sts:AssumeRole' })) {
+    throw accessDenied(caller.arn, 'sts:AssumeRole', input.roleArn);
+  }
   // Passing session tags needs sts:TagSession in the trust policy too
   // (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_session-tags.html#id_session-tags_permissions-required).
   if (input.tagCount > 0 && !isAllowed(role.trustPolicy, { ...trustRequest, action: 'sts:TagSession' })) {

@@ -16,7 +16,7 @@ export interface LocalStackOptions {
   emulatorPort?: number;
   dynamoPort?: number;
   sqsPort?: number;
-  /** Persist DynamoDB and SQS under this folder; in memory when absent. */
+  /** Persist DynamoDB, SQS and the emulated AWS accounts (STS/IAM/Security Hub) under this folder; in memory when absent. */
   dataDir?: string;
   region?: string;
   /** Seconds before a record left for retry is received again (the deployed queue uses 6x the function timeout). */
@@ -95,7 +95,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const maxReceiveCount = options.maxReceiveCount ?? 3;
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
 
-  const emulator = await startEmulator({ port: options.emulatorPort ?? 0 });
+  // The emulated customer accounts outlive the broker, as in AWS: their roles, hubs and imported
+  // findings are kept under the data dir, so a restart (or a crash) of the broker finds them again.
+  const emulator = await startEmulator({ port: options.emulatorPort ?? 0, ...(options.dataDir ? { dataDir: join(options.dataDir, 'emulator') } : {}) });
   emulator.state.addAccount(LOCAL_BROKER.accountId);
   emulator.state.addAccessKey({ accountId: LOCAL_BROKER.accountId, principalArn: LOCAL_BROKER.principalArn,
     accessKeyId: LOCAL_BROKER.accessKeyId, secretAccessKey: LOCAL_BROKER.secretAccessKey });
