@@ -33,7 +33,7 @@ export interface DemoSeed {
 
 /**
  * Seeds the demo partner and customer: in DynamoDB once (persisted), and in the emulator on every
- * start (its accounts live in memory). The customer onboards as any customer does (shared/onboarding):
+ * start (idempotent: with a data dir the emulator has kept them, without one it starts empty). The customer onboards as any customer does (shared/onboarding):
  * registration, the role from the setup's own policies, verification; so every `npm start` proves
  * that path. A token from an earlier run is kept when it still verifies, so a restarted `npm start`
  * prints the same token.
