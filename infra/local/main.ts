@@ -3,6 +3,8 @@
  * Flags (or env): --api-port (API_PORT), --emulator-port (EMULATOR_PORT), --dynamo-port (DYNAMO_PORT),
  * --sqs-port (SQS_PORT), --data-dir (default .local/data), --in-memory, --state-file (default
  * .local/stack.json), --log-level. Port 0 picks a free port; the state file always holds the real ones.
+ * The delivery queue's --visibility-timeout (seconds), --max-receive-count and the poller's
+ * --batching-window-ms are short by default, so a restart or a retry takes seconds (chaos runs tune them).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -22,8 +24,17 @@ const { values: flags } = parseArgs({
     'in-memory': { type: 'boolean', default: false },
     'state-file': { type: 'string', default: process.env.STATE_FILE ?? '.local/stack.json' },
     'log-level': { type: 'string', default: process.env.LOG_LEVEL ?? 'WARN' },
+    'visibility-timeout': { type: 'string', default: process.env.VISIBILITY_TIMEOUT ?? '2' },
+    'max-receive-count': { type: 'string', default: process.env.MAX_RECEIVE_COUNT ?? '3' },
+    'batching-window-ms': { type: 'string', default: process.env.BATCHING_WINDOW_MS ?? '300' },
   },
 });
+
+function count(name: keyof typeof flags, min: number): number {
+  const value = Number(flags[name]);
+  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer >= ${min}, got ${String(flags[name])}`);
+  return value;
+}
 
 function port(name: keyof typeof flags): number {
   const value = Number(flags[name]);
@@ -37,6 +48,7 @@ const stack = await startLocalStack({
   apiPort: port('api-port'), emulatorPort: port('emulator-port'), dynamoPort: port('dynamo-port'), sqsPort: port('sqs-port'),
   ...(flags['in-memory'] ? {} : { dataDir: resolve(String(flags['data-dir'])) }),
   logLevel: String(flags['log-level']),
+  visibilityTimeoutSeconds: count('visibility-timeout', 0), maxReceiveCount: count('max-receive-count', 1), batchingWindowMs: count('batching-window-ms', 0),
   // Not before the demo customer exists again in the emulator: findings queued before a restart wait for it.
   startPoller: false,
 }).catch((error: NodeJS.ErrnoException & { port?: number }) => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -15,16 +15,21 @@ export interface RunningNpmStart<State> {
  * Runs `npm start` as README says, on free ports, with the given flags and state file, and resolves
  * once the state file is written (the stack is ready). `detached` (the default) puts it in its own
  * process group, so `stopGroup` ends npm and every child; without it a signal reaches npm alone.
+ * A state file left by an earlier run counts only once rewritten: a restart on the same state file
+ * keeps the partner's token (npm start reuses it) and still waits until the stack is up again.
  */
 export async function startNpm<State>(stateFile: string, flags: string[], options: { detached?: boolean } = {}): Promise<RunningNpmStart<State>> {
+  const earlier = existsSync(stateFile) ? statSync(stateFile).mtimeMs : undefined;
   const child = spawn('npm', ['start', '--', ...flags, '--state-file', stateFile, '--api-port', '0', '--emulator-port', '0', '--dynamo-port', '0', '--sqs-port', '0'],
     { detached: options.detached ?? true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   for (let waited = 0; waited < 45_000 && child.exitCode === null; waited += 200) {
-    if (existsSync(stateFile)) {
-      return { child, state: JSON.parse(await readFile(stateFile, 'utf8')) as State, output: () => output };
+    if (existsSync(stateFile) && statSync(stateFile).mtimeMs !== earlier) {
+      // Caught mid-write (npm start writes it in place): read it again on the next round.
+      const state = await readFile(stateFile, 'utf8').then((text) => JSON.parse(text) as State).catch(() => undefined);
+      if (state) return { child, state, output: () => output };
     }
     await sleep(200);
   }
