@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startQueues } from '#infra/local/queues.js';
 
@@ -33,6 +33,39 @@ describe('the local queues on a data dir', () => {
     } finally {
       sqs.destroy();
       await second.stop();
+    }
+  });
+
+  it('make a received message visible again at once with visibility timeout 0 (as the operator CLI releases DLQ messages), keeping its receive count across a restart', async () => {
+    // fauxqs 2.4.1 with a data dir failed this call with a 500 (a NULL receive count in its SQLite row)
+    // and dropped the message from memory until the next start: patches/fauxqs+2.4.1.patch.
+    const dir = await mkdtemp(join(tmpdir(), 'broker-queues-release-'));
+    const first = await startQueues({ port: 0, region: 'us-east-1', dataDir: dir, visibilityTimeoutSeconds: 2, maxReceiveCount: 3 });
+    let sqs = client(first.ipEndpoint);
+    const receive = async (queueUrl: string) => (await sqs.send(new ReceiveMessageCommand({
+      QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }))).Messages ?? [];
+    try {
+      await sqs.send(new SendMessageCommand({ QueueUrl: first.deadLetterQueueUrl, MessageBody: 'dead-lettered' }));
+      const [held] = await receive(first.deadLetterQueueUrl);
+      const released = await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: first.deadLetterQueueUrl,
+        Entries: [{ Id: '0', ReceiptHandle: held!.ReceiptHandle!, VisibilityTimeout: 0 }] }));
+      expect(released.Failed ?? []).toEqual([]);
+      const again = await receive(first.deadLetterQueueUrl);
+      expect(again.map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount])).toEqual([['dead-lettered', '2']]);
+      await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: first.deadLetterQueueUrl,
+        Entries: [{ Id: '0', ReceiptHandle: again[0]!.ReceiptHandle!, VisibilityTimeout: 0 }] }));
+    } finally {
+      sqs.destroy();
+      await first.stop();
+    }
+    const second = await startQueues({ port: 0, region: 'us-east-1', dataDir: dir, visibilityTimeoutSeconds: 2, maxReceiveCount: 3 });
+    sqs = client(second.ipEndpoint);
+    try {
+      expect((await receive(second.deadLetterQueueUrl)).map((m) => [m.Body, m.Attributes?.ApproximateReceiveCount])).toEqual([['dead-lettered', '3']]);
+    } finally {
+      sqs.destroy();
+      await second.stop();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
