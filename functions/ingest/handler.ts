@@ -9,7 +9,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { queueUrl, readConfig, tableName } from '#shared/config.js';
 import { UnauthorizedError } from '#shared/errors.js';
-import { submissionStatus, submitFindings } from '#shared/ingest/submit-findings.js';
+import { submissionStatus, submitFindings, type SubmissionReply } from '#shared/ingest/submit-findings.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { errorReplies, jsonReply } from '../http/error-replies.js';
 import { logger, metrics, tracer } from '../observability.js';
@@ -24,6 +24,16 @@ function mediaHeaders(headers: APIGatewayProxyEvent['headers'] | null): { conten
   const contentType = find('content-type');
   const contentEncoding = find('content-encoding');
   return { ...(contentType ? { contentType } : {}), ...(contentEncoding ? { contentEncoding } : {}) };
+}
+
+/**
+ * Every 4xx and 5xx reply of the broker carries `{"error": {"code", "message"}}`, so a client can handle
+ * errors in one way; a submission in which nothing was accepted says why next to its per-finding results.
+ */
+function submissionError(reply: SubmissionReply): { code: string; message: string } {
+  return reply.failed > 0
+    ? { code: 'NothingQueued', message: 'No finding could be queued for delivery; nothing was lost on your side. Send them again shortly.' }
+    : { code: 'NoValidFindings', message: 'Every finding was rejected; each result lists its reasons (errors).' };
 }
 
 /** `POST /v1/findings` queues findings; `POST /v1/findings:validate` only judges them. */
@@ -47,5 +57,6 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
       metrics.addMetric('FindingsAccepted', MetricUnit.Count, reply.accepted);
       metrics.addMetric('FindingsRejected', MetricUnit.Count, reply.rejected);
     }
-    return jsonReply(submissionStatus(reply), reply, reply.failed > 0 && reply.accepted === 0 ? { 'retry-after': '5' } : {});
+    const status = submissionStatus(reply);
+    return jsonReply(status, status >= 400 ? { error: submissionError(reply), ...reply } : reply, reply.failed > 0 && reply.accepted === 0 ? { 'retry-after': '5' } : {});
   });

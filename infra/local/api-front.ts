@@ -13,6 +13,7 @@ import type { Caller } from '#emulator/identity.js';
 import { parseAuthorization, signatureProblem, type Authorization, type SignedRequest } from '#emulator/sigv4.js';
 import { LAMBDA_SYNC_PAYLOAD_BYTES } from '#shared/limits.js';
 import { lambdaContext } from './lambda-context.js';
+import { authorizerContext, authorizerEvent, iamIdentity, proxyEvent } from './proxy-event.js';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 export type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<APIGatewayAuthorizerResult>;
@@ -150,7 +151,7 @@ export async function startApiFront(options: ApiFrontOptions): Promise<ApiFront>
     const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
     const userAgent = headers['user-agent'] ?? null;
 
-    let authorizerContext: Record<string, unknown> | undefined;
+    let authorizer: Record<string, unknown> | undefined;
     let identity: Partial<APIGatewayEventIdentity>;
     if (route.auth === 'iam') {
       const q = target.indexOf('?');
@@ -165,13 +166,11 @@ export async function startApiFront(options: ApiFrontOptions): Promise<ApiFront>
       if ('message' in outcome) return reject(res, outcome);
       identity = iamIdentity(outcome.caller, outcome.accessKeyId, sourceIp, userAgent);
     } else {
-      const methodArn = `arn:aws:execute-api:${options.region}:${options.accountId}:local/${options.stage}/${route.method}${decodedPath}`;
       let authorization: APIGatewayAuthorizerResult;
       try {
         authorization = await options.authorizer!(
-          { type: 'REQUEST', methodArn, resource: route.resource, path: url.pathname, httpMethod: route.method, headers,
-            multiValueHeaders: {}, pathParameters, queryStringParameters: Object.fromEntries(url.searchParams),
-            multiValueQueryStringParameters: {}, stageVariables: {}, requestContext: {} as APIGatewayRequestAuthorizerEvent['requestContext'] },
+          authorizerEvent({ region: options.region, accountId: options.accountId, stage: options.stage, resource: route.resource,
+            httpMethod: route.method, path: url.pathname, decodedPath, headers, query: url.searchParams, pathParameters }),
           lambdaContext('authorizer'),
         );
       } catch (error) {
@@ -180,26 +179,15 @@ export async function startApiFront(options: ApiFrontOptions): Promise<ApiFront>
       }
       const allowed = authorization.policyDocument.Statement.some((s) => 'Effect' in s && s.Effect === 'Allow');
       if (!allowed) return send(res, 403, { message: 'User is not authorized to access this resource with an explicit deny' });
-      authorizerContext = { ...authorization.context, principalId: authorization.principalId };
+      authorizer = authorizerContext(authorization);
       identity = { sourceIp, userAgent };
     }
 
     const requestId = randomUUID();
-    const event = {
-      resource: route.resource, path: url.pathname, httpMethod: route.method, headers, multiValueHeaders: {},
-      queryStringParameters: url.searchParams.size > 0 ? Object.fromEntries(url.searchParams) : null,
-      multiValueQueryStringParameters: null,
-      // "pathParameters": null when the resource has none, as API Gateway sends it.
-      pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : null, stageVariables: null,
-      body: body.length > 0 ? body.toString('utf8') : null, isBase64Encoded: false,
-      requestContext: {
-        accountId: options.accountId, apiId: 'local', stage: options.stage, requestId, resourceId: 'local', resourcePath: route.resource,
-        httpMethod: route.method, path: `/${options.stage}${url.pathname}`, protocol: 'HTTP/1.1', requestTimeEpoch: Date.now(),
-        // Assumption: an IAM-authorised request carries no authorizer block (no page shows one).
-        ...(authorizerContext ? { authorizer: authorizerContext } : {}),
-        identity,
-      },
-    } as unknown as APIGatewayProxyEvent;
+    const event = proxyEvent({
+      resource: route.resource, httpMethod: route.method, path: url.pathname, headers, query: url.searchParams, pathParameters, body,
+      accountId: options.accountId, stage: options.stage, requestId, identity, ...(authorizer ? { authorizer } : {}),
+    });
     if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_SYNC_PAYLOAD_BYTES) return send(res, 500, { message: 'Internal server error' });
     const result = await route.handler(event, lambdaContext(route.functionName));
     res.writeHead(result.statusCode, { 'x-amzn-requestid': requestId, ...(result.headers as Record<string, string> | undefined) });
@@ -337,38 +325,6 @@ function authenticateIam(request: SignedRequest, credentials: IamCredentialSourc
   }
   if (credential.expiresAt !== undefined && credential.expiresAt <= credentials.now()) return EXPIRED_TOKEN;
   return { caller: credential.caller, accessKeyId: auth.accessKeyId };
-}
-
-/**
- * requestContext.identity for an IAM-authorised request. Meanings from the $context.identity table of
- * https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-mapping-template-reference.html:
- * accountId "The AWS account ID associated with the request"; accessKey "The AWS access key associated
- * with the request"; caller "The principal identifier of the caller that signed the request"; user "The
- * principal identifier of the user that will be authorized against resource access. Supported for
- * resources that use IAM authorization"; userArn "The Amazon Resource Name (ARN) of the effective user
- * identified after authentication"; the cognito* fields are "Available only if the request was signed
- * with Amazon Cognito credentials". The principal identifier is the caller's unique id (aws:userid: the
- * AIDA... user id, or `AROA...:session-name` for a role session), so caller and user are the same here.
- * Assumption: principalOrgId is null (organizations are not modelled), as are apiKey, apiKeyId and clientCert.
- */
-function iamIdentity(caller: Caller, accessKeyId: string, sourceIp: string, userAgent: string | null): APIGatewayEventIdentity {
-  return {
-    accessKey: accessKeyId,
-    accountId: caller.accountId,
-    apiKey: null,
-    apiKeyId: null,
-    caller: caller.userId,
-    clientCert: null,
-    cognitoAuthenticationProvider: null,
-    cognitoAuthenticationType: null,
-    cognitoIdentityId: null,
-    cognitoIdentityPoolId: null,
-    principalOrgId: null,
-    sourceIp,
-    user: caller.userId,
-    userAgent,
-    userArn: caller.arn,
-  };
 }
 
 function reject(res: ServerResponse, rejection: Rejection): void {

@@ -1,5 +1,43 @@
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js';
-import { MAX_FINDINGS_PER_REQUEST, MAX_INGEST_BODY_BYTES } from '../limits.js';
+import { MAX_FINDING_DEPTH, MAX_FINDINGS_PER_REQUEST, MAX_INGEST_BODY_BYTES } from '../limits.js';
+
+/**
+ * How deep a whole request body may nest before it is parsed. A finding deeper than MAX_FINDING_DEPTH
+ * is refused on its own (rule maxDepth) while the others are judged, so the body must still parse when
+ * one finding nests thousands deep; past this bound the body is refused whole, before JSON.parse builds
+ * one object per level (tens of bytes each, so a 6 MB body of brackets would be millions of objects) and
+ * before any recursive step can meet it. Today's V8 parses JSON iteratively, but nothing promises that.
+ * Assumption (the broker's choice): 10,000 levels, twice what the e2e test nests a finding.
+ */
+export const MAX_BODY_DEPTH = 10_000;
+
+/**
+ * The deepest nesting of objects and arrays in a JSON text, counted without parsing it (brackets inside
+ * strings do not count); stops once it passes `limit`. Malformed text is left for JSON.parse to refuse.
+ */
+export function nestingDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character, a quote included
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+  return deepest;
+}
 
 /**
  * The body must be JSON, sent as it is: `Content-Type: application/json` (any charset parameter; a
@@ -32,6 +70,11 @@ export function parseFindingsRequest(rawBody: string | null | undefined, isBase6
     throw new PayloadTooLargeError(
       `The body is ${bytes} bytes; the limit is ${MAX_INGEST_BODY_BYTES} bytes (what fits in one Lambda invocation). Split the findings over several requests.`,
     );
+  }
+  const depth = nestingDepth(text, MAX_BODY_DEPTH);
+  if (depth > MAX_BODY_DEPTH) {
+    throw new BadRequestError('NestingTooDeep',
+      `The body nests more than ${MAX_BODY_DEPTH} levels deep (objects and arrays); a finding may nest at most ${MAX_FINDING_DEPTH}. Send {"Findings": [...]} with flatter findings.`);
   }
   let body: unknown;
   try {

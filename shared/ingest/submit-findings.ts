@@ -7,6 +7,7 @@ import { sendMessages, type OutgoingMessage } from '../queue/sqs-sender.js';
 import type { Registry } from '../registry/registry.js';
 import { FindingAccessCheck, type Destination } from './finding-access.js';
 import { boundIssues } from './bounded-results.js';
+import { queueFitIssue } from './queue-fit.js';
 import { checkMediaType, parseFindingsRequest } from './request-body.js';
 
 export type FindingStatus = 'accepted' | 'valid' | 'rejected' | 'failed';
@@ -84,6 +85,8 @@ export async function submitFindings(input: SubmitInput, deps: SubmitDeps): Prom
       seen.add(identity);
       const allowed = await access.check({ ProductArn, AwsAccountId }, index);
       if (!allowed.ok) return { ...base, status: 'rejected', errors: [allowed.issue], ...warnings };
+      const tooBig = queueFitIssue({ submissionId, partnerId: partner.partnerId, ...allowed.destination }, finding as Finding, index);
+      if (tooBig) return { ...base, status: 'rejected', errors: [tooBig], ...warnings };
       destinations.set(index, allowed.destination);
       return { ...base, status: input.dryRun ? 'valid' : 'accepted', ...warnings };
     }),

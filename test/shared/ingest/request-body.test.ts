@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BrokerError } from '#shared/errors.js';
-import { parseFindingsRequest } from '#shared/ingest/request-body.js';
+import { MAX_BODY_DEPTH, nestingDepth, parseFindingsRequest } from '#shared/ingest/request-body.js';
 import { MAX_FINDINGS_PER_REQUEST } from '#shared/limits.js';
 
 function refusal(body: string | undefined, base64 = false): { status: number; code: string } {
@@ -32,5 +32,21 @@ describe('parseFindingsRequest', () => {
   it('decodes a base64 body as API Gateway passes binary payloads', () => {
     const body = Buffer.from(JSON.stringify({ Findings: [{ Id: 'a' }] })).toString('base64');
     expect(parseFindingsRequest(body, true)).toEqual([{ Id: 'a' }]);
+  });
+
+  it('refuses a body nested deeper than MAX_BODY_DEPTH with 400 NestingTooDeep, before parsing it', () => {
+    const depth = MAX_BODY_DEPTH + 1;
+    const body = `{"Findings":[${'['.repeat(depth)}${']'.repeat(depth)}]}`;
+    expect(refusal(body)).toEqual({ status: 400, code: 'NestingTooDeep' });
+    // Unbalanced too: the refusal does not wait for the parser to find the missing brackets.
+    expect(refusal(`{"Findings":[${'{"a":'.repeat(3 * MAX_BODY_DEPTH)}`)).toEqual({ status: 400, code: 'NestingTooDeep' });
+  });
+
+  it('still parses a finding nested 5,000 deep (refused alone later, rule maxDepth) and ignores brackets inside strings', () => {
+    const nested = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    expect(parseFindingsRequest(`{"Findings":[{"ProductFields":${nested}},{}]}`)).toHaveLength(2);
+    const text = `{"Findings":[{"Title":"${'[{'.repeat(MAX_BODY_DEPTH)}\\\"]"}]}`;
+    expect(nestingDepth(text, MAX_BODY_DEPTH)).toBe(3);
+    expect(parseFindingsRequest(text)).toHaveLength(1);
   });
 });

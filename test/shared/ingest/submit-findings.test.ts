@@ -47,3 +47,28 @@ describe('ingest when the delivery queue refuses', () => {
     mock.restore();
   });
 });
+
+describe('ingest of a finding too big for one SQS message once escaped', () => {
+  // 24,000 emoji: 96 KB as the partner sends it (within Security Hub's 240 KB), 288 KB on the queue,
+  // where each becomes a 12-byte \uXXXX\uXXXX escape (shared/queue/sqs-characters.ts).
+  const emojiFields = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, '\u{1F600}'.repeat(2000)]));
+
+  it.each([false, true])('refuses it alone with a 4xx reason (rule maxQueuedBytes), never queues it, and accepts the others (dryRun %s)', async (dryRun) => {
+    const sqs = new SQSClient({ region: 'us-east-1' });
+    const mock = mockClient(sqs);
+    mock.on(SendMessageBatchCommand).callsFake((input: { Entries: Array<{ Id: string }> }) => ({ Successful: input.Entries.map(({ Id }) => ({ Id })), Failed: [] }));
+    const big = aFinding({ Id: 'emoji', ProductArn: ARN, AwsAccountId: CUSTOMER, ProductFields: emojiFields });
+    const fine = aFinding({ Id: 'fine', ProductArn: ARN, AwsAccountId: CUSTOMER, ProductFields: { k: '\u{1F600}'.repeat(100) } });
+    const reply = await submitFindings(
+      { partnerId: 'acme', body: JSON.stringify({ Findings: [big, fine] }), dryRun },
+      { registry, sqs, deliveryQueueUrl: 'https://sqs.us-east-1.amazonaws.com/111111111111/delivery' },
+    );
+    expect(reply).toMatchObject({ accepted: 1, rejected: 1, failed: 0 });
+    expect(reply.results[0]).toMatchObject({ status: 'rejected', errors: [{ path: 'Findings[0]', rule: 'maxQueuedBytes' }] });
+    expect(reply.results[0]!.errors![0]!.message).toMatch(/12 bytes/);
+    expect(submissionStatus(reply)).toBe(207);
+    const sent = mock.commandCalls(SendMessageBatchCommand).flatMap((call) => call.args[0].input.Entries ?? []);
+    expect(sent.map((entry) => JSON.parse(entry.MessageBody!).findings.map((f: { Id: string }) => f.Id)).flat()).toEqual(dryRun ? [] : ['fine']);
+    mock.restore();
+  });
+});
