@@ -118,6 +118,18 @@ const onboardingCommands = [
   `npm run --silent customer -- set-role --product ${productKey} --role-arn arn:aws:iam::${DEMO.newCustomerAccountId}:role/${newRole}`,
 ];
 
+// On a kept data dir the new customer may have onboarded in an earlier run (its role and registration
+// persist): the commands would then fail (EntityAlreadyExists, 409), so say where it stands instead.
+const earlier = await stack.registry.getRegistration(DEMO.newCustomerAccountId, productKey);
+const onboardingHelp = earlier && earlier.status !== 'OFFBOARDED'
+  ? `Customer account ${DEMO.newCustomerAccountId} onboarded in an earlier run on this data dir (registration ${earlier.status}); to see it:
+  ${onboardingCommands[0]}
+  npm run --silent customer -- status --product ${productKey}
+To walk the onboarding again from the start, run npm start with --in-memory or a fresh --data-dir.`
+  : `Onboard a new customer (account ${DEMO.newCustomerAccountId}) through the SigV4-signed onboarding API, as its cloud engineer would:
+${onboardingCommands.map((command) => `  ${command}`).join('\n')}
+The last reply shows status ACTIVE, or each problem with its fix; \`npm run customer -- --help\` lists the other commands.`;
+
 process.stdout.write(`
 Security Hub findings broker running locally (${flags['in-memory'] ? 'in memory' : `data in ${String(flags['data-dir'])}`}).
   API            ${stack.apiUrl}   (POST /v1/findings, POST /v1/findings:validate)
@@ -136,9 +148,7 @@ Read it back from the customer's (emulated) Security Hub:
     aws --endpoint-url ${stack.emulator.url} --region ${stack.region} securityhub get-findings \\
     --filters '{"Id":[{"Value":"demo-finding-1","Comparison":"EQUALS"}]}'
 
-Onboard a new customer (account ${DEMO.newCustomerAccountId}) through the SigV4-signed onboarding API, as its cloud engineer would:
-${onboardingCommands.map((command) => `  ${command}`).join('\n')}
-The last reply shows status ACTIVE, or each problem with its fix; \`npm run customer -- --help\` lists the other commands.
+${onboardingHelp}
 
 Ctrl-C stops it.
 `);

@@ -38,11 +38,20 @@ afterAll(async () => {
   if (folder) await rm(folder, { recursive: true, force: true });
 });
 
+let printed: () => string = () => '';
+
+/** What npm start printed once its banner is complete (it is written right after the state file). */
+async function banner(): Promise<string> {
+  for (let waited = 0; waited < 10_000 && !printed().includes('Ctrl-C stops it'); waited += 100) await sleep(100);
+  return printed();
+}
+
 async function npmStart(): Promise<State> {
   const stateFile = join(folder, '.local', 'stack.json');
   await rm(stateFile, { force: true });
   const started = await startNpm<State>(stateFile, ['--data-dir', join(folder, 'data')]);
   child = started.child;
+  printed = started.output;
   return started.state;
 }
 
@@ -104,6 +113,10 @@ describe('npm start restarted on the same data dir keeps the emulated accounts',
     await stopGroup(child!);
 
     const second = await npmStart();
+    // The printed onboarding commands would now fail (the role and registration exist): it says so instead.
+    const text = await banner();
+    expect(text).toContain(`Customer account ${accountId} onboarded in an earlier run on this data dir (registration ACTIVE)`);
+    expect(text).not.toContain('iam create-role');
     const after = customerOf(second);
     expect((await after.iam.send(new GetRoleCommand({ RoleName: setup.roleName }))).Role).toMatchObject({ RoleId: Role!.RoleId, Arn: Role!.Arn });
     expect(await imported(after.securityHub, 'imported-before-restart')).toBe(1);
