@@ -6,6 +6,7 @@
  * CreatedAt <= UpdatedAt, fields partners must not set) follow here.
  */
 import { MAX_ARRAY_ITEMS, MAX_FINDING_BYTES, MAX_FINDING_DEPTH } from '../limits.js';
+import { shapeOf } from './json-shape.js';
 import { translateAjvErrors, type Issue } from './ajv-issues.js';
 import validateSchema from './asff-validator.generated.js';
 import partitions from './aws-partitions.generated.json' with { type: 'json' };
@@ -95,25 +96,6 @@ function byteLength(value: unknown): number {
   }
 }
 
-/**
- * How deep a JSON value nests (a scalar is 0) and its longest array, measured without recursion;
- * stops once the depth passes `depthLimit`.
- */
-export function shapeOf(value: unknown, depthLimit: number): { depth: number; longestArray: number } {
-  let deepest = 0;
-  let longestArray = 0;
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop()!;
-    if (node === null || typeof node !== 'object') continue;
-    const inner = depth + 1;
-    if (inner > deepest) deepest = inner;
-    if (deepest > depthLimit) break;
-    if (Array.isArray(node) && node.length > longestArray) longestArray = node.length;
-    for (const child of Object.values(node as Record<string, unknown>)) stack.push([child, inner]);
-  }
-  return { depth: deepest, longestArray };
-}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -36,6 +36,11 @@ export function deadLetterAttributes(group: DeliveryGroup, failure: Failure, att
   };
 }
 
+/** A dead letter may hold a malformed finding (MalformedFinding): only a string ProductArn names one. */
+function productArnOf(finding: Finding): string {
+  return typeof finding.ProductArn === 'string' ? finding.ProductArn : '';
+}
+
 /**
  * Sends dead letters to the DLQ, grouped by destination and reason into as few messages as fit;
  * the body has the delivery queue's shape, so a redrive is a plain move. Returns the origins of
@@ -50,15 +55,16 @@ export async function sendDeadLetters<Origin>(
   const buckets = new Map<string, Array<DeadLetter<Origin>>>();
   for (const letter of letters) {
     const { group, failure, attempts } = letter;
-    const productArn = String(letter.finding.ProductArn ?? '');
-    const key = JSON.stringify([group.submissionId, group.accountId, group.region, group.productKey, productArn, failure.code, failure.message, attempts, group.history ?? null]);
-    buckets.set(key, [...(buckets.get(key) ?? []), letter]);
+    const key = JSON.stringify([group.submissionId, group.accountId, group.region, group.productKey, productArnOf(letter.finding), failure.code, failure.message, attempts, group.history ?? null]);
+    const bucket = buckets.get(key);
+    if (bucket) bucket.push(letter);
+    else buckets.set(key, [letter]);
   }
   const outgoing: OutgoingMessage[] = [];
   const lettersOfMessage: Array<Array<DeadLetter<Origin>>> = [];
   for (const bucket of buckets.values()) {
     const first = bucket[0]!;
-    const attributes = deadLetterAttributes(first.group, first.failure, first.attempts, String(first.finding.ProductArn ?? ''), now.toISOString());
+    const attributes = deadLetterAttributes(first.group, first.failure, first.attempts, productArnOf(first.finding), now.toISOString());
     let offset = 0;
     for (const message of packDeliveryMessages(first.group, bucket.map((letter) => letter.finding))) {
       outgoing.push({ body: JSON.stringify(message), attributes });

@@ -2,7 +2,7 @@ import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CredentialResolver } from '../credentials/credential-resolver.js';
 import { classifyAwsError, INVALID_INPUT, THROTTLED, type Failure } from '../diagnostics/failure-catalog.js';
-import { parseDeliveryMessage, type DeliveryGroup, type DeliveryMessage, type Finding } from '../queue/delivery-message.js';
+import { findingDefect, parseDeliveryMessage, type DeliveryGroup, type DeliveryMessage, type Finding } from '../queue/delivery-message.js';
 import type { Registration } from '../registry/model.js';
 import type { Registry } from '../registry/registry.js';
 import { RegistrationLookup } from '../registry/registration-lookup.js';
@@ -83,17 +83,28 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
       return;
     }
     findingCounts[index] = message.findings.length;
+    const deliverable: Finding[] = [];
+    for (const finding of message.findings) {
+      const defect = findingDefect(finding);
+      if (!defect) {
+        deliverable.push(finding);
+        continue;
+      }
+      const failure: Failure = { kind: 'permanent', code: 'MalformedFinding', message: `Not sent: ${defect}. Ingest never queues such a finding; fix whatever wrote this message, then purge it.` };
+      letters.push({ group: groupOf(message), finding, failure, attempts: record.receiveCount, origin: index });
+    }
+    if (deliverable.length === 0) return;
     const registration = await registrations.get(message.accountId, message.productKey);
     const problem = registrationProblem(registration, message);
     if (problem || !registration) {
-      for (const finding of message.findings) {
+      for (const finding of deliverable) {
         letters.push({ group: groupOf(message), finding, failure: problem!, attempts: record.receiveCount, origin: index });
       }
       return;
     }
     const groupKey = `${message.accountId}|${message.region}|${registration.mode}|${deps.credentials.identityOf(registration) ?? ''}`;
     const group = groups.get(groupKey) ?? { registration, region: message.region, items: [] };
-    group.items.push(...message.findings.map((finding) => ({ record: index, receiveCount: record.receiveCount, message, finding })));
+    group.items.push(...deliverable.map((finding) => ({ record: index, receiveCount: record.receiveCount, message, finding })));
     groups.set(groupKey, group);
   }));
 

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { MAX_SQS_MESSAGE_BYTES } from '../limits.js';
+import { shapeOf } from '../asff/json-shape.js';
+import { MAX_FINDING_DEPTH, MAX_SQS_MESSAGE_BYTES } from '../limits.js';
 import { sqsJsonBytes } from './sqs-characters.js';
 
 /**
@@ -33,8 +34,31 @@ export type RedriveHistory = NonNullable<DeliveryMessage['history']>;
 /** Room kept for the envelope and SQS message attributes within one message. */
 const ENVELOPE_ALLOWANCE_BYTES = 4 * 1024;
 
+/**
+ * The delivery message in a queue body; throws when it is none. Ingest never queues a finding nested
+ * deeper than MAX_FINDING_DEPTH, so a deeper one means the body was written by something else, and
+ * it is refused here, before anything serialises it again: JSON.stringify recurses, and a finding
+ * thousands of levels deep would throw from it and fail every record of the batch with it.
+ */
 export function parseDeliveryMessage(body: string): DeliveryMessage {
-  return deliveryMessageSchema.parse(JSON.parse(body));
+  const message = deliveryMessageSchema.parse(JSON.parse(body));
+  // The findings array and each finding's own object are the first two levels.
+  if (shapeOf(message.findings, MAX_FINDING_DEPTH + 1).depth > MAX_FINDING_DEPTH + 1) {
+    throw new Error(`a finding nests more than ${MAX_FINDING_DEPTH} levels deep`);
+  }
+  return message;
+}
+
+/**
+ * Why delivery cannot handle this finding, or undefined. Ingest validated it, but a message on the
+ * queue may have been written by something else (a hand-made redrive, a tool): FailedFindings name
+ * findings by Id, and chunks, dead letters and the operator's view group them by ProductArn, so a
+ * finding without both as strings could be counted imported without being so.
+ */
+export function findingDefect(finding: Finding): string | undefined {
+  if (typeof finding.Id !== 'string' || finding.Id === '') return 'it has no Id (a non-empty string)';
+  if (typeof finding.ProductArn !== 'string' || finding.ProductArn === '') return 'it has no ProductArn (a non-empty string)';
+  return undefined;
 }
 
 /**

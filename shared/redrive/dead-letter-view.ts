@@ -53,8 +53,11 @@ export function viewOf(message: Message, delivery: DeliveryMessage | undefined =
   const sentAt = message.Attributes?.SentTimestamp ? new Date(Number(message.Attributes.SentTimestamp)).toISOString() : new Date(0).toISOString();
   const code = attribute(message, 'ErrorCode') ?? (delivery ? RETRIES_EXHAUSTED : UNREADABLE);
   const lastFailedAt = attribute(message, 'FailedAt') ?? sentAt;
-  const productArn = attribute(message, 'ProductArn') ?? String(delivery?.findings[0]?.ProductArn ?? '');
-  const findingIds = (delivery?.findings ?? []).map((finding) => String(finding.Id ?? '')).filter(Boolean);
+  // Only strings count: a body written by something else may hold any JSON there (an object whose
+  // String() throws, as `{"toString": 1}` does), and one such message must not stop a DLQ walk.
+  const firstProductArn = delivery?.findings[0]?.ProductArn;
+  const productArn = attribute(message, 'ProductArn') ?? (typeof firstProductArn === 'string' ? firstProductArn : '');
+  const findingIds = (delivery?.findings ?? []).flatMap((finding) => (typeof finding.Id === 'string' && finding.Id !== '' ? [finding.Id] : []));
   return {
     messageId: message.MessageId ?? '',
     findingIds,

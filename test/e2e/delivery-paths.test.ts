@@ -1,4 +1,4 @@
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.js';
 import { addCustomer, addPartner, deadLetters, findingsFor, postFindings, startBroker, type TestPartner } from '../support/local-broker.js';
@@ -8,6 +8,7 @@ let partner: TestPartner;
 const EXPIRING = '310000000001';
 const THROTTLED = '310000000002';
 const PARTNER_MODE = '310000000003';
+const HAND_MADE = '310000000004';
 
 beforeAll(async () => {
   stack = await startBroker();
@@ -15,6 +16,7 @@ beforeAll(async () => {
   await addCustomer(stack, partner, { accountId: EXPIRING });
   await addCustomer(stack, partner, { accountId: THROTTLED });
   await addCustomer(stack, partner, { accountId: PARTNER_MODE, mode: 'partner-account' });
+  await addCustomer(stack, partner, { accountId: HAND_MADE });
   // Customer-hosted: the broker runs in the customer's own account and imports with its own credentials.
   await addCustomer(stack, partner, { accountId: stack.brokerAccountId, mode: 'customer-hosted' });
 }, 60_000);
@@ -52,6 +54,27 @@ describe('delivery paths the promise depends on', () => {
     const letters = (await deadLetters(stack)).filter((letter) => letter.attributes.ErrorCode === 'MalformedMessage');
     expect(letters.length).toBeGreaterThanOrEqual(1);
     expect(letters[0]!.attributes.ErrorMessage).toMatch(/Not a delivery message/);
+  }, 60_000);
+
+  it('dead-letters what ingest never queues (a finding without an Id, a ProductArn that is no string, a finding 10,000 deep) with its reason, and still imports the rest of the batch', async () => {
+    // Messages written by something else than ingest (a hand-made redrive, a tool): before, a finding
+    // without an Id counted as imported without being so, and a deep or odd one failed every record of the batch.
+    const [good, noId, oddArn, deep] = findingsFor(partner, HAND_MADE, 4, 'hand-made');
+    delete noId!.Id;
+    oddArn!.ProductArn = { toString: 1 };
+    const deepBody = `{"v":1,"submissionId":"hand","partnerId":"acme","accountId":"${HAND_MADE}","region":"${stack.region}","productKey":"${partner.productKey}","findings":[${JSON.stringify({ ...deep, ProductFields: {} }).slice(0, -1)},"Deep":${'{"n":'.repeat(10_000)}0${'}'.repeat(10_000)}}]}`;
+    const body = (findings: unknown[]) => JSON.stringify({ v: 1, submissionId: 'hand', partnerId: 'acme', accountId: HAND_MADE, region: stack.region, productKey: partner.productKey, findings });
+    await stack.sqs.send(new SendMessageBatchCommand({ QueueUrl: stack.deliveryQueueUrl, Entries: [
+      { Id: 'good', MessageBody: body([good, noId, oddArn]) },
+      { Id: 'deep', MessageBody: deepBody },
+    ] }));
+    await stack.poller.waitForIdle();
+    expect(imported(HAND_MADE, 'hand-made-').map((f) => f.Id)).toEqual(['hand-made-0']);
+    const letters = (await deadLetters(stack)).filter((letter) => letter.attributes.AwsAccountId === HAND_MADE || letter.attributes.ErrorCode === 'MalformedMessage');
+    const malformedFindings = letters.filter((letter) => letter.attributes.ErrorCode === 'MalformedFinding').flatMap((letter) => letter.findings);
+    expect(malformedFindings.map((finding) => finding.Title)).toEqual([noId!.Title, oddArn!.Title]);
+    expect(letters.filter((letter) => letter.attributes.ErrorCode === 'MalformedFinding').map((letter) => letter.attributes.ErrorMessage).join(' ')).toMatch(/no Id .* no ProductArn|no ProductArn .* no Id/);
+    expect(letters.some((letter) => letter.attributes.ErrorCode === 'MalformedMessage' && /nests more than 32 levels/.test(letter.attributes.ErrorMessage!))).toBe(true);
   }, 60_000);
 
   it('delivers in customer-hosted mode into the broker\'s own account with its own credentials and no AssumeRole', async () => {

@@ -9,6 +9,12 @@ const asMessage = (letter: ReturnType<typeof deadLetterOf>, id = 'm-1') => ({
 });
 
 describe('a dead letter as the operator sees it', () => {
+  it('shows a body whose Id and ProductArn are no strings (an object whose String() throws) without throwing, so a DLQ walk goes on past it', () => {
+    const body = '{"v":1,"submissionId":"sub-1","partnerId":"acme","accountId":"222222222222","region":"us-east-1","productKey":"acme/scanner","findings":[{"Id":{"toString":1},"ProductArn":{"toString":1}},{"Id":"kept"}]}';
+    const view = viewOf({ MessageId: 'm-odd', Body: body });
+    expect(view).toMatchObject({ findingIds: ['kept'], findingCount: 2, productArn: '', productKey: 'acme/scanner', errorCode: RETRIES_EXHAUSTED });
+  });
+
   it('shows the scope, the reason, the finding ids and counts from the attributes and body', () => {
     const view = viewOf(asMessage(deadLetterOf({ accountId: '222222222222', errorCode: 'AssumeRoleDenied', findings: 3, failedAt: '2026-11-02T00:00:00Z', idPrefix: 'f' })));
     expect(view).toMatchObject({
