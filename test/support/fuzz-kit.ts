@@ -203,10 +203,10 @@ export async function fuzzCases<T>(cases: fc.Arbitrary<T>, check: (value: T) => 
 /**
  * As fuzzCases, but `run` gets each fast-check run's whole batch of CASES_PER_RUN cases: a check that
  * needs the system at rest between runs (a queue purged before, drained after) goes around the cases
- * there without racing another run's.
+ * there without racing another run's. `parameters` are fast-check's (a time limit on shrinking, say).
  */
-export async function fuzzRuns<T>(cases: fc.Arbitrary<T>, run: (batch: T[]) => Promise<void>, runs = FUZZ_RUNS): Promise<void> {
-  await fc.assert(fc.asyncProperty(fc.array(cases, { minLength: CASES_PER_RUN, maxLength: CASES_PER_RUN }), run), { numRuns: Math.ceil(runs / CASES_PER_RUN) });
+export async function fuzzRuns<T>(cases: fc.Arbitrary<T>, run: (batch: T[]) => Promise<void>, runs = FUZZ_RUNS, parameters: fc.Parameters<[T[]]> = {}): Promise<void> {
+  await fc.assert(fc.asyncProperty(fc.array(cases, { minLength: CASES_PER_RUN, maxLength: CASES_PER_RUN }), run), { ...parameters, numRuns: Math.ceil(runs / CASES_PER_RUN) });
 }
 
 /** EMF metrics are off in the local stack (POWERTOOLS_METRICS_DISABLED); on here, so their output is scanned too. */
