@@ -27,9 +27,9 @@ export async function startNpm<State>(stateFile: string, flags: string[], option
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   for (let waited = 0; waited < 45_000 && child.exitCode === null; waited += 200) {
     if (existsSync(stateFile) && statSync(stateFile).mtimeMs !== earlier) {
-      // Caught mid-write (npm start writes it in place): read it again on the next round.
-      const state = await readFile(stateFile, 'utf8').then((text) => JSON.parse(text) as State).catch(() => undefined);
-      if (state) return { child, state, output: () => output };
+      const text = await readFile(stateFile, 'utf8');
+      // Caught mid-write (npm start writes it in place) when it is not whole JSON yet: read it again on the next round.
+      if (isWholeJson(text)) return { child, state: JSON.parse(text) as State, output: () => output };
     }
     await sleep(200);
   }
@@ -42,4 +42,13 @@ export async function stopGroup(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   process.kill(-child.pid!, 'SIGTERM');
   await exited;
+}
+
+function isWholeJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
