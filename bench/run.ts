@@ -3,7 +3,9 @@
  * Each suite compares against a baseline measured in the same run and reports ratios, never
  * absolute pass/fail thresholds (goals are read off the table, not asserted).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow, BenchSuite } from './bench-types.js';
@@ -13,6 +15,7 @@ const suites: Array<() => Promise<{ default: BenchSuite }>> = [
   () => import('./validation.bench.js'),
   () => import('./delivery.bench.js'),
   () => import('./dlq.bench.js'),
+  () => import('./cold-start.bench.js'),
 ];
 
 async function main(): Promise<void> {
@@ -27,7 +30,16 @@ async function main(): Promise<void> {
   console.table(rows.map((row) => ({ ...row, value: Number(row.value.toFixed(3)) })));
   const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
   await mkdir(dirname(out), { recursive: true });
-  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, rows }, null, 2));
+  // What the figures depend on, so a result can be compared with another run: machine, code and parameters.
+  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)), platform: process.platform };
+  const commit = (() => {
+    try {
+      return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    } catch {
+      return 'unknown';
+    }
+  })();
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, machine, commit, parameters: { only: only ?? 'all' }, rows }, null, 2));
   console.log(`results written to ${out}`);
 }
 

@@ -4,6 +4,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { FUNCTION_BUNDLING } from '../bundling.js';
 
 /** Powertools settings every function shares (the custom metrics namespace is read by the dashboard). */
 export const POWERTOOLS = {
@@ -13,12 +14,6 @@ export const POWERTOOLS = {
 } as const;
 export const FUNCTION_LOG_RETENTION = RetentionDays.THREE_MONTHS;
 
-/**
- * ESM output still bundles CommonJS dependencies that call `require` (parts of the AWS SDK and
- * Powertools' X-Ray SDK). ESM has no `require`, so the bundle defines one from `createRequire`.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __brokerCreateRequire } from 'node:module'; const require = __brokerCreateRequire(import.meta.url);";
 
 export interface BrokerFunctionProps {
   /** Absolute path of the handler module; its `handler` export is the Lambda handler. */
@@ -73,21 +68,19 @@ export class BrokerFunction extends Construct {
         // errors quoting them) and error details stay out of X-Ray, as they stay out of logs.
         POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
         POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: FUNCTION_BUNDLING.nodeOptions,
         ...props.environment,
       },
       bundling: {
+        // One definition with the bench's bundles (../bundling.ts).
         format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        sourceMap: true,
-        // Stack traces need the mappings, not a copy of every source file inside the .map.
-        sourcesContent: false,
-        // Bundle the AWS SDK too: the deployed code runs exactly the versions package-lock.json pins
-        // (and tested), not whatever SDK the managed runtime ships this month.
-        externalModules: [],
+        target: FUNCTION_BUNDLING.target,
+        mainFields: [...FUNCTION_BUNDLING.mainFields],
+        banner: FUNCTION_BUNDLING.banner,
+        minify: FUNCTION_BUNDLING.minify,
+        sourceMap: FUNCTION_BUNDLING.sourceMap,
+        sourcesContent: FUNCTION_BUNDLING.sourcesContent,
+        externalModules: [...FUNCTION_BUNDLING.externalModules],
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
       },

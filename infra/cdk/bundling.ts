@@ -1,0 +1,25 @@
+/**
+ * How every function is bundled, defined once: the CDK's NodejsFunction (constructs/broker-function.ts)
+ * passes these to esbuild, and `npm run bench` builds the same bundles to measure their size and cold
+ * init. Plain values, so the bench needs no CDK import.
+ */
+export const FUNCTION_BUNDLING = {
+  /** ESM: top-level await and tree shaking of the SDK's ESM builds. */
+  format: 'esm',
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  /**
+   * ESM output still bundles CommonJS dependencies that call `require` (parts of the AWS SDK and
+   * Powertools' X-Ray SDK). ESM has no `require`, so the bundle defines one from `createRequire`.
+   */
+  banner: "import { createRequire as __brokerCreateRequire } from 'node:module'; const require = __brokerCreateRequire(import.meta.url);",
+  minify: true,
+  sourceMap: true,
+  // Stack traces need the mappings, not a copy of every source file inside the .map.
+  sourcesContent: false,
+  // Bundle the AWS SDK too: the deployed code runs exactly the versions package-lock.json pins
+  // (and tested), not whatever SDK the managed runtime ships this month.
+  externalModules: [] as string[],
+  /** Lambda runs the functions with NODE_OPTIONS=--enable-source-maps (the environment in broker-function.ts). */
+  nodeOptions: '--enable-source-maps',
+} as const;
