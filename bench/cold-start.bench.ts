@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { FUNCTION_BUNDLING } from '#infra/cdk/bundling.js';
+import { esbuildOptions, FUNCTION_BUNDLING } from '#infra/cdk/bundling.js';
 import { HANDLER_ENTRIES, type HandlerName } from '#infra/cdk/paths.js';
 import type { BenchRow, BenchSuite } from './bench-types.js';
 
@@ -37,12 +37,7 @@ const LAMBDA_ENVIRONMENT: Record<string, string> = {
 };
 
 async function bundle(entry: string, outfile: string): Promise<number> {
-  await build({
-    entryPoints: [entry], outfile, bundle: true, platform: 'node', format: FUNCTION_BUNDLING.format, target: FUNCTION_BUNDLING.target,
-    mainFields: [...FUNCTION_BUNDLING.mainFields], banner: { js: FUNCTION_BUNDLING.banner }, minify: FUNCTION_BUNDLING.minify,
-    sourcemap: FUNCTION_BUNDLING.sourceMap, sourcesContent: FUNCTION_BUNDLING.sourcesContent, external: [...FUNCTION_BUNDLING.externalModules],
-    logLevel: 'warning',
-  });
+  await build(esbuildOptions(entry, outfile));
   return (await stat(outfile)).size;
 }
 

@@ -1,3 +1,6 @@
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+
 /**
  * How every function is bundled, defined once: the CDK's NodejsFunction (constructs/broker-function.ts)
  * passes these to esbuild, and `npm run bench` builds the same bundles to measure their size and cold
@@ -20,6 +23,20 @@ export const FUNCTION_BUNDLING = {
   // Bundle the AWS SDK too: the deployed code runs exactly the versions package-lock.json pins
   // (and tested), not whatever SDK the managed runtime ships this month.
   externalModules: [] as string[],
+  /** Lambda's credentials are in the environment: the SDK's default chain is replaced by its env provider (functions/lambda-credentials.ts). */
+  alias: {
+    '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../../functions/lambda-credentials.ts', import.meta.url)),
+  } as Record<string, string>,
   /** Lambda runs the functions with NODE_OPTIONS=--enable-source-maps (the environment in broker-function.ts). */
   nodeOptions: '--enable-source-maps',
 } as const;
+
+/** The same bundle as esbuild's own API builds it: what `npm run bench` and the bundling test measure and run. */
+export function esbuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entry], outfile, bundle: true, platform: 'node', format: FUNCTION_BUNDLING.format, target: FUNCTION_BUNDLING.target,
+    mainFields: [...FUNCTION_BUNDLING.mainFields], banner: { js: FUNCTION_BUNDLING.banner }, minify: FUNCTION_BUNDLING.minify,
+    sourcemap: FUNCTION_BUNDLING.sourceMap, sourcesContent: FUNCTION_BUNDLING.sourcesContent, external: [...FUNCTION_BUNDLING.externalModules],
+    alias: FUNCTION_BUNDLING.alias, logLevel: 'warning',
+  };
+}

@@ -81,6 +81,7 @@ export class BrokerFunction extends Construct {
         sourceMap: FUNCTION_BUNDLING.sourceMap,
         sourcesContent: FUNCTION_BUNDLING.sourcesContent,
         externalModules: [...FUNCTION_BUNDLING.externalModules],
+        esbuildArgs: { '--alias': Object.entries(FUNCTION_BUNDLING.alias).map(([from, to]) => `${from}=${to}`) },
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
       },

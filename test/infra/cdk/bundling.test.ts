@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
+import { esbuildOptions, FUNCTION_BUNDLING } from '#infra/cdk/bundling.js';
+import { REPO_ROOT } from '#infra/cdk/paths.js';
+
+const execute = promisify(execFile);
+// Under node_modules, so the bundle's (external) builtins and the entry's packages resolve as the sources' do.
+const folder = join(REPO_ROOT, 'node_modules', '.cache', `bundling-test-${process.pid}`);
+afterAll(() => rm(folder, { recursive: true, force: true }));
+
+describe('the functions\' bundles', () => {
+  it('resolve an SDK client\'s credentials from the environment, as Lambda provides them, without the rest of the default chain', async () => {
+    await mkdir(folder, { recursive: true });
+    const entry = join(folder, 'entry.ts');
+    await writeFile(entry, [
+      "import { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+      "const credentials = await new DynamoDBClient({ region: 'us-east-1' }).config.credentials();",
+      'process.stdout.write(JSON.stringify({ accessKeyId: credentials.accessKeyId, sessionToken: credentials.sessionToken }));',
+    ].join('\n'));
+    const outfile = join(folder, 'entry.mjs');
+    await build(esbuildOptions(entry, outfile));
+    const { stdout } = await execute(process.execPath, [FUNCTION_BUNDLING.nodeOptions, outfile], {
+      env: { PATH: process.env.PATH ?? '', AWS_ACCESS_KEY_ID: 'ASIALAMBDAROLE000001', AWS_SECRET_ACCESS_KEY: 'secret', AWS_SESSION_TOKEN: 'session-token' },
+    });
+    expect(JSON.parse(stdout)).toEqual({ accessKeyId: 'ASIALAMBDAROLE000001', sessionToken: 'session-token' });
+    // The providers Lambda never needs (SSO with its OIDC client, web identity, container, credential_process) are left out.
+    const code = await readFile(outfile, 'utf8');
+    for (const unused of ['sso-oidc', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'credential_process']) expect(code.includes(unused), unused).toBe(false);
+  }, 60_000);
+});
