@@ -1,9 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 
 /**
- * Powertools instances, one per container. Service name, namespace and log level come from the
+ * Powertools' logger and metrics, one per container (the tracer is in tracer.ts). Service name, namespace and log level come from the
  * POWERTOOLS_* environment variables the stack sets; these defaults serve local runs and tests.
  */
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'securityhub-broker' });
@@ -11,4 +10,3 @@ export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'SecurityHubBroker',
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'securityhub-broker',
 });
-export const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'securityhub-broker' });

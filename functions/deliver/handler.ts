@@ -16,7 +16,8 @@ import { deliverRecords, type DeliveryReport } from '#shared/delivery/deliver-re
 import { ImportPacer } from '#shared/delivery/import-pacer.js';
 import { SecurityHubClients } from '#shared/delivery/securityhub-clients.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
-import { logger, metrics, tracer } from '../observability.js';
+import { logger, metrics } from '../observability.js';
+import { tracer } from '../tracer.js';
 
 const config = readConfig(
   z.object({

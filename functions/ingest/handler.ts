@@ -12,7 +12,8 @@ import { UnauthorizedError } from '#shared/errors.js';
 import { submissionStatus, submitFindings, type SubmissionReply } from '#shared/ingest/submit-findings.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { errorReplies, jsonReply } from '../http/error-replies.js';
-import { logger, metrics, tracer } from '../observability.js';
+import { logger, metrics } from '../observability.js';
+import { tracer } from '../tracer.js';
 
 const config = readConfig(z.object({ TABLE_NAME: tableName, DELIVERY_QUEUE_URL: queueUrl('delivery queue') }));
 const registry = new DynamoRegistry(tracer.captureAWSv3Client(new DynamoDBClient({})), config.TABLE_NAME);

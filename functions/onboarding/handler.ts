@@ -15,7 +15,8 @@ import { DlqAuditLog } from '#shared/redrive/audit-log.js';
 import { redriveRecovered } from '#shared/redrive/self-heal.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { errorReplies, jsonReply } from '../http/error-replies.js';
-import { logger, metrics, tracer } from '../observability.js';
+import { logger, metrics } from '../observability.js';
+import { tracer } from '../tracer.js';
 import { parseCreateBody, parseProductPath, parseRoleBody } from './requests.js';
 import { ONBOARDING_ROUTES } from './routes.js';
 

@@ -66,7 +66,7 @@ beforeAll(async () => {
     scanner.plant(session.secretAccessKey, session.sessionToken);
     return session;
   };
-  const [{ handler }, { tracer, metrics, logger: observed }] = await Promise.all([import('#functions/deliver/handler.js'), import('#functions/observability.js')]);
+  const [{ handler }, { metrics, logger: observed }, { tracer }] = await Promise.all([import('#functions/deliver/handler.js'), import('#functions/observability.js'), import('#functions/tracer.js')]);
   deliver = handler as unknown as Handler;
   scanner.plant(TITLE_CANARY, DESCRIPTION_CANARY, ...externalIds, LOCAL_BROKER.secretAccessKey, LOCAL_BROKER.verifierSecretAccessKey);
   enableMetrics(metrics);

@@ -36,8 +36,8 @@ beforeAll(async () => {
   stack = await startBroker({ logLevel: 'DEBUG', startPoller: false });
   partner = await addPartner(stack, 'ingestfuzz');
   const registration = await addCustomer(stack, partner, { accountId: CUSTOMER });
-  const [{ handler }, { handler: authorize }, { tracer, metrics, logger: observed }] = await Promise.all([
-    import('#functions/ingest/handler.js'), import('#functions/authorizer/handler.js'), import('#functions/observability.js'),
+  const [{ handler }, { handler: authorize }, { metrics, logger: observed }, { tracer }] = await Promise.all([
+    import('#functions/ingest/handler.js'), import('#functions/authorizer/handler.js'), import('#functions/observability.js'), import('#functions/tracer.js'),
   ]);
   ingest = handler as unknown as Handler;
   // The context the front passes on: the real authorizer's answer to the partner's real token.

@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { esbuildOptions, FUNCTION_BUNDLING } from '#infra/cdk/bundling.js';
-import { REPO_ROOT } from '#infra/cdk/paths.js';
+import { HANDLER_ENTRIES, REPO_ROOT } from '#infra/cdk/paths.js';
 
 const execute = promisify(execFile);
 // Under node_modules, so the bundle's (external) builtins and the entry's packages resolve as the sources' do.
@@ -30,5 +30,16 @@ describe('the functions\' bundles', () => {
     // The providers Lambda never needs (SSO with its OIDC client, web identity, container, credential_process) are left out.
     const code = await readFile(outfile, 'utf8');
     for (const unused of ['sso-oidc', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'credential_process']) expect(code.includes(unused), unused).toBe(false);
+  }, 60_000);
+
+  it('keep the X-Ray SDK out of the authorizer (about 90 ms of cold init on the partner request path) and in the functions that trace', async () => {
+    await mkdir(folder, { recursive: true });
+    const bundled = async (name: keyof typeof HANDLER_ENTRIES) => {
+      const outfile = join(folder, `${name}.mjs`);
+      await build(esbuildOptions(HANDLER_ENTRIES[name], outfile));
+      return readFile(outfile, 'utf8');
+    };
+    expect((await bundled('authorizer')).includes('AWS_XRAY_DAEMON_ADDRESS')).toBe(false);
+    expect((await bundled('deliver')).includes('AWS_XRAY_DAEMON_ADDRESS')).toBe(true);
   }, 60_000);
 });
