@@ -40,9 +40,12 @@ export function schemaHash(schemaText: string): string {
 }
 
 export function generateStandaloneValidator(schemaText: string): StandaloneValidator {
-  // The options the validator has always been compiled with: every error, each with the failing
-  // value and its schema (ajv-issues.ts reads `parentSchema` for limits and the either-keyword).
-  const ajv = new Ajv2020({ allErrors: true, verbose: true, strictTypes: false, code: { source: true, esm: true, lines: true } });
+  // Every error, each with the failing value and its schema (ajv-issues.ts reads `parentSchema` for
+  // limits and the either-keyword). `inlineRefs: false`: each of the ~850 definitions is one function
+  // called where it is referenced instead of a copy inlined at each reference: the module is 25%
+  // smaller (3.2 -> 2.4 MB; the ingest bundle 2.75 -> 2.17 MB) and imports about 20 ms faster, and
+  // validation runs as fast (`npm run bench`, validation and cold-start).
+  const ajv = new Ajv2020({ allErrors: true, verbose: true, strictTypes: false, inlineRefs: false, code: { source: true, esm: true, lines: true } });
   ajv.addVocabulary([EITHER_KEYWORD]);
   cjsDefault(addFormatsModule)(ajv, ['date-time']);
   const validate = ajv.compile(JSON.parse(schemaText) as object);
