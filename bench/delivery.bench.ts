@@ -6,7 +6,7 @@
  * AssumeRole and throttle counts say whether it got there honestly.
  */
 import { BatchImportFindingsCommand, SecurityHubClient, type AwsSecurityFinding } from '@aws-sdk/client-securityhub';
-import { ImportPacer } from '#shared/delivery/import-pacer.js';
+import { IMPORT_BURST, IMPORT_RATE_PER_SECOND } from '#shared/limits.js';
 import type { BenchRow, BenchSuite } from './bench-types.js';
 import { addCustomer, addPartner, findingsFor, postFindings, startBroker } from '../test/support/local-broker.js';
 
@@ -26,7 +26,7 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
 export default {
   name: 'delivery',
   async run(): Promise<BenchRow[]> {
-    const stack = await startBroker({ visibilityTimeoutSeconds: 30, batchingWindowMs: 200 });
+    const stack = await startBroker({ visibilityTimeoutSeconds: 30 });
     try {
       const partner = await addPartner(stack, 'bench');
       await addCustomer(stack, partner, { accountId: BROKER_CUSTOMER });
@@ -41,10 +41,11 @@ export default {
       state.addAccessKey({ accountId: DIRECT_CUSTOMER, principalArn: `arn:aws:iam::${DIRECT_CUSTOMER}:user/bench`,
         accessKeyId: 'AKIADIRECTBENCH00001', secretAccessKey: 'direct-bench-secret' });
       const directFindings = findingsFor(partner, DIRECT_CUSTOMER, FINDINGS, 'direct');
-      const pacer = new ImportPacer();
       const directStart = performance.now();
-      for (let i = 0; i < directFindings.length; i += 100) {
-        await pacer.take('direct');
+      for (let i = 0, call = 0; i < directFindings.length; i += 100, call++) {
+        // Security Hub's own bucket, spent exactly: the burst at once, then the rate.
+        const due = directStart + Math.max(0, call - IMPORT_BURST + 1) * (1000 / IMPORT_RATE_PER_SECOND);
+        if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
         await direct.send(new BatchImportFindingsCommand({ Findings: directFindings.slice(i, i + 100) as unknown as AwsSecurityFinding[] }));
       }
       const directSeconds = (performance.now() - directStart) / 1000;

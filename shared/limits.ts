@@ -152,3 +152,27 @@ export const MIN_REPLY_ISSUE_BYTES = 32 * 1024;
  * choice): 2,000, where validation stays in milliseconds.
  */
 export const MAX_ARRAY_ITEMS = 2_000;
+
+/**
+ * How long findings may keep being re-queued because their account's import quota is spent
+ * (throttled by Security Hub, or no time left in an invocation to wait for it) before they are
+ * dead-lettered with the throttling reason. Re-queuing spends no receive, so without a bound a quota
+ * taken for good by another tool would keep findings circling. Assumption (the broker's choice): 6
+ * hours, long past any burst of traffic, well within the delivery queue's 4-day retention.
+ */
+export const MAX_DEFERRAL_MS = 6 * 3600 * 1000;
+
+/**
+ * Time an invocation keeps, after its last wait for a quota, to send dead letters and re-queued
+ * findings and to answer (the function's timeout is 120 s; half of a shorter one, as in local runs
+ * with short visibility timeouts): waits past it are not started.
+ */
+export const DELIVERY_SETTLE_MARGIN_MS = 15_000;
+/**
+ * At most this long an invocation waits for quotas: the FIFO queue holds back each message group of
+ * the batch until the invocation ends, so a batch that mixes a busy account with quiet ones must not
+ * keep the quiet ones waiting long. Findings still waiting then are re-queued (no receive spent).
+ * Assumption (the broker's choice): 10 s, five times what a batch of ten 256 KiB messages of one
+ * quota (about 20 calls) needs at 10 calls/s, so only a quota shared with another tool runs into it.
+ */
+export const DELIVERY_PACING_BUDGET_MS = 10_000;

@@ -10,18 +10,21 @@ import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { queueUrl, readConfig, tableName } from '#shared/config.js';
+import { DELIVERY_PACING_BUDGET_MS, DELIVERY_SETTLE_MARGIN_MS } from '#shared/limits.js';
 import { CredentialResolver } from '#shared/credentials/credential-resolver.js';
 import { SUSPENSION_POLICY } from '#shared/delivery/access-failures.js';
 import { deliverRecords, type DeliveryReport } from '#shared/delivery/deliver-records.js';
-import { ImportPacer } from '#shared/delivery/import-pacer.js';
+import { DynamoQuotaStates } from '#shared/delivery/quota-states.js';
 import { SecurityHubClients } from '#shared/delivery/securityhub-clients.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { logger, metrics } from '../observability.js';
 import { tracer } from '../tracer.js';
 
 const config = readConfig(
   z.object({
     TABLE_NAME: tableName,
+    DELIVERY_QUEUE_URL: queueUrl('delivery queue'),
     DEAD_LETTER_QUEUE_URL: queueUrl('dead-letter queue'),
     MAX_RECEIVE_COUNT: z.coerce.number({ error: 'required: the delivery queue redrive policy maxReceiveCount' }).check(z.int(), z.minimum(1)),
     ROLE_SESSION_NAME_PREFIX: z._default(z.string().check(z.regex(/^[\w+=,.@-]{1,32}$/, 'must be 1-32 of [\w+=,.@-]')), 'securityhub-broker'),
@@ -30,53 +33,67 @@ const config = readConfig(
     SUSPEND_AFTER_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), SUSPENSION_POLICY.windowMs / 1000),
   }),
 );
-const sqs = tracer.captureAWSv3Client(new SQSClient({}));
-const deps = {
-  registry: new DynamoRegistry(tracer.captureAWSv3Client(new DynamoDBClient({})), config.TABLE_NAME),
-  credentials: new CredentialResolver(tracer.captureAWSv3Client(new STSClient({})), {
-    sessionNamePrefix: config.ROLE_SESSION_NAME_PREFIX,
-    onAssumeRole: () => metrics.addMetric('AssumeRoleCalls', MetricUnit.Count, 1),
-  }),
-  securityHub: new SecurityHubClients((client) => tracer.captureAWSv3Client(client)),
-  pacer: new ImportPacer(),
-  sqs,
-  deadLetterQueueUrl: config.DEAD_LETTER_QUEUE_URL,
-  maxReceiveCount: config.MAX_RECEIVE_COUNT,
-  suspension: { failures: config.SUSPEND_AFTER_FAILURES, windowMs: config.SUSPEND_AFTER_SECONDS * 1000 },
-};
-const processor = new BatchProcessor(EventType.SQS);
-
 /**
- * Delivers a whole SQS batch at once (so findings of several messages share import calls), then
- * lets Powertools Batch turn each record's outcome into batchItemFailures: every record handler
- * awaits the same delivery and fails only if its own record must be retried.
+ * One container's deliver handler: its clients, credential cache and Powertools batch processor.
+ * Lambda builds it once per container (the `handler` export); the local stack builds one per
+ * simulated container, so several invocations run at once as the event source mapping scales.
  */
-export const handler = middy<SQSEvent, SQSBatchResponse>()
-  .use(captureLambdaHandler(tracer, { captureResponse: false }))
-  .use(injectLambdaContext(logger))
-  .use(logMetrics(metrics, { captureColdStartMetric: true }))
-  .handler(async (event, context) => {
-    let delivery: Promise<DeliveryReport> | undefined;
-    const deliverBatch = () =>
-      (delivery ??= deliverRecords(
-        event.Records.map((record) => ({
-          messageId: record.messageId,
-          body: record.body,
-          receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
-        })),
-        deps,
-      ).then((report) => {
-        logger.info('batch delivered', { records: event.Records.length, ...report, failedMessageIds: report.failedMessageIds.length });
-        metrics.addMetric('FindingsImported', MetricUnit.Count, report.imported);
-        metrics.addMetric('FindingsDeadLettered', MetricUnit.Count, report.deadLettered);
-        metrics.addMetric('ImportThrottled', MetricUnit.Count, report.throttled);
-        return report;
-      }));
-    const recordHandler = async (record: SQSRecord): Promise<void> => {
-      const report = await deliverBatch();
-      if (report.failedMessageIds.includes(record.messageId)) {
-        throw new Error(`message ${record.messageId} left for SQS to retry`);
-      }
-    };
-    return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
-  });
+export function createDeliverHandler() {
+  const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
+  const deps = {
+    registry: new DynamoRegistry(dynamo, config.TABLE_NAME),
+    credentials: new CredentialResolver(tracer.captureAWSv3Client(new STSClient({})), {
+      sessionNamePrefix: config.ROLE_SESSION_NAME_PREFIX,
+      onAssumeRole: () => metrics.addMetric('AssumeRoleCalls', MetricUnit.Count, 1),
+    }),
+    securityHub: new SecurityHubClients((client) => tracer.captureAWSv3Client(client)),
+    quotaStates: new DynamoQuotaStates(DynamoDBDocumentClient.from(dynamo), config.TABLE_NAME),
+    sqs: tracer.captureAWSv3Client(new SQSClient({})),
+    deliveryQueueUrl: config.DELIVERY_QUEUE_URL,
+    deadLetterQueueUrl: config.DEAD_LETTER_QUEUE_URL,
+    maxReceiveCount: config.MAX_RECEIVE_COUNT,
+    suspension: { failures: config.SUSPEND_AFTER_FAILURES, windowMs: config.SUSPEND_AFTER_SECONDS * 1000 },
+  };
+  const processor = new BatchProcessor(EventType.SQS);
+
+  /**
+   * Delivers a whole SQS batch at once (so findings of several messages share import calls), then
+   * lets Powertools Batch turn each record's outcome into batchItemFailures: every record handler
+   * awaits the same delivery and fails only if its own record must be retried.
+   */
+  return middy<SQSEvent, SQSBatchResponse>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics, { captureColdStartMetric: true }))
+    .handler(async (event, context) => {
+      const remaining = context.getRemainingTimeInMillis();
+      const deadline = Date.now() + Math.min(DELIVERY_PACING_BUDGET_MS, remaining - Math.min(DELIVERY_SETTLE_MARGIN_MS, remaining / 2));
+      let delivery: Promise<DeliveryReport> | undefined;
+      const deliverBatch = () =>
+        (delivery ??= deliverRecords(
+          event.Records.map((record) => ({
+            messageId: record.messageId,
+            body: record.body,
+            receiveCount: Number(record.attributes.ApproximateReceiveCount ?? '1'),
+          })),
+          deps,
+          { deadline },
+        ).then((report) => {
+          logger.info('batch delivered', { records: event.Records.length, ...report, failedMessageIds: report.failedMessageIds.length });
+          metrics.addMetric('FindingsImported', MetricUnit.Count, report.imported);
+          metrics.addMetric('FindingsDeadLettered', MetricUnit.Count, report.deadLettered);
+          metrics.addMetric('FindingsDeferred', MetricUnit.Count, report.deferred);
+          metrics.addMetric('ImportThrottled', MetricUnit.Count, report.throttled);
+          return report;
+        }));
+      const recordHandler = async (record: SQSRecord): Promise<void> => {
+        const report = await deliverBatch();
+        if (report.failedMessageIds.includes(record.messageId)) {
+          throw new Error(`message ${record.messageId} left for SQS to retry`);
+        }
+      };
+      return processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });
+    });
+}
+
+export const handler = createDeliverHandler();

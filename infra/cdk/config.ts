@@ -61,9 +61,9 @@ export const DEFAULTS = {
   customerRoleNamePrefix: 'SecurityHubFindingsBroker',
   roleSessionNamePrefix: 'securityhub-broker',
   /**
-   * Each deliver invocation paces its own imports at Security Hub's 10 requests/s per account+Region.
-   * Five concurrent invocations keep many customers flowing while bounding how many of them can hit
-   * the same account+Region at once (throttled batches are retried, never lost, but waste a receive).
+   * Deliver invocations at once. The FIFO delivery queue gives each account+Region quota to one
+   * invocation at a time, so five serve five busy customers at their full quota while quiet ones
+   * share what is left (docs/performance.md).
    */
   deliverMaxConcurrency: 5,
   requireApiKeys: false,

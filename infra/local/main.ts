@@ -3,8 +3,9 @@
  * Flags (or env): --api-port (API_PORT), --emulator-port (EMULATOR_PORT), --dynamo-port (DYNAMO_PORT),
  * --sqs-port (SQS_PORT), --data-dir (default .local/data), --in-memory, --state-file (default
  * .local/stack.json), --log-level. Port 0 picks a free port; the state file always holds the real ones.
- * The delivery queue's --visibility-timeout (seconds), --max-receive-count and the poller's
- * --batching-window-ms are short by default, so a restart or a retry takes seconds (chaos runs tune them).
+ * The delivery queue's --visibility-timeout (seconds) and --max-receive-count are short by default, so
+ * a restart or a retry takes seconds (chaos runs tune them); --deliver-concurrency deliver invocations
+ * run at once (the CDK stack's maximum concurrency by default).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -12,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { DEMO, seedDemo } from './seed-demo.js';
 import { watchAncestors } from './ancestor-watch.js';
 import { LOCAL_BROKER, startLocalStack } from './stack.js';
+import { DEFAULTS } from '#infra/cdk/config.js';
 import { STSClient } from '@aws-sdk/client-sts';
 
 const { values: flags } = parseArgs({
@@ -26,7 +28,7 @@ const { values: flags } = parseArgs({
     'log-level': { type: 'string', default: process.env.LOG_LEVEL ?? 'WARN' },
     'visibility-timeout': { type: 'string', default: process.env.VISIBILITY_TIMEOUT ?? '2' },
     'max-receive-count': { type: 'string', default: process.env.MAX_RECEIVE_COUNT ?? '3' },
-    'batching-window-ms': { type: 'string', default: process.env.BATCHING_WINDOW_MS ?? '300' },
+    'deliver-concurrency': { type: 'string', default: process.env.DELIVER_CONCURRENCY ?? String(DEFAULTS.deliverMaxConcurrency) },
   },
 });
 
@@ -48,7 +50,7 @@ const stack = await startLocalStack({
   apiPort: port('api-port'), emulatorPort: port('emulator-port'), dynamoPort: port('dynamo-port'), sqsPort: port('sqs-port'),
   ...(flags['in-memory'] ? {} : { dataDir: resolve(String(flags['data-dir'])) }),
   logLevel: String(flags['log-level']),
-  visibilityTimeoutSeconds: count('visibility-timeout', 0), maxReceiveCount: count('max-receive-count', 1), batchingWindowMs: count('batching-window-ms', 0),
+  visibilityTimeoutSeconds: count('visibility-timeout', 0), maxReceiveCount: count('max-receive-count', 1), deliverConcurrency: count('deliver-concurrency', 1),
   // Not before the demo customer exists again in the emulator: findings queued before a restart wait for it.
   startPoller: false,
 }).catch((error: NodeJS.ErrnoException & { port?: number }) => {

@@ -21,7 +21,16 @@ export interface LocalQueueOptions {
   maxReceiveCount: number;
 }
 
-/** fauxqs with the delivery queue and its DLQ, wired by a redrive policy as in the CDK stack. */
+/** FIFO queue names end in ".fifo" (botocore sqs/2012-11-05/service-2.json, CreateQueueRequest.QueueName). */
+export const LOCAL_QUEUE_NAMES = { delivery: 'broker-delivery.fifo', deadLetters: 'broker-dead-letters.fifo' } as const;
+
+/**
+ * Set once, at creation (SQS refuses to change FifoQueue later), as in the CDK stack
+ * (infra/cdk/constructs/queues.ts): FIFO with high throughput (deduplication and throughput per message group).
+ */
+const FIFO = { FifoQueue: 'true', DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' };
+
+/** fauxqs with the FIFO delivery queue and its FIFO DLQ, wired by a redrive policy as in the CDK stack. */
 export async function startQueues(options: LocalQueueOptions): Promise<LocalQueues> {
   // The SQS client sends each call to its queue URL's host (sqs.<region>.localhost), which only
   // resolves with this in-process DNS patch; the handlers stay free of local code paths.
@@ -38,7 +47,7 @@ export async function startQueues(options: LocalQueueOptions): Promise<LocalQueu
   // queue only when it is not there yet, else keep it with its messages and set its attributes.
   const ensure = async (name: string, attributes: Record<string, string>): Promise<{ queueUrl: string; queueArn: string }> => {
     const existing = server.inspectQueue(name);
-    if (!existing) return server.createQueue(name, { region: options.region, attributes });
+    if (!existing) return server.createQueue(name, { region: options.region, attributes: { ...FIFO, ...attributes } });
     // Lookups are by Region and name, whatever host and port a URL names, so the URL is this start's.
     const queueUrl = `http://sqs.${options.region}.localhost:${server.port}/000000000000/${name}`;
     const sqs = new SQSClient({ region: options.region, endpoint: `http://127.0.0.1:${server.port}`, useQueueUrlAsEndpoint: false,
@@ -47,8 +56,8 @@ export async function startQueues(options: LocalQueueOptions): Promise<LocalQueu
     sqs.destroy();
     return { queueUrl, queueArn: existing.arn };
   };
-  const dlq = await ensure('broker-dead-letters', { MessageRetentionPeriod: String(14 * 24 * 3600) });
-  const delivery = await ensure('broker-delivery', {
+  const dlq = await ensure(LOCAL_QUEUE_NAMES.deadLetters, { MessageRetentionPeriod: String(14 * 24 * 3600) });
+  const delivery = await ensure(LOCAL_QUEUE_NAMES.delivery, {
     VisibilityTimeout: String(options.visibilityTimeoutSeconds),
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.queueArn, maxReceiveCount: options.maxReceiveCount }),
   });

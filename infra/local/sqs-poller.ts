@@ -15,47 +15,63 @@ export interface SqsPollerOptions {
   queueUrl: string;
   queueArn: string;
   region: string;
-  /** Records per invocation, as the event source mapping's BatchSize. */
+  /**
+   * Records per invocation, as the event source mapping's BatchSize (at most 10 for a FIFO queue,
+   * which has no batching window either: Lambda developer guide, "Lambda parameters for Amazon SQS
+   * event source mappings").
+   */
   batchSize: number;
-  /** As MaximumBatchingWindowInSeconds: after the first record, wait this long for more to fill the batch. */
-  batchingWindowMs: number;
   functionName: string;
+  /**
+   * The function's timeout, in the context each invocation gets. Keep it within the queue's visibility
+   * timeout, as Lambda requires of a deployed mapping: a message that reappears while its invocation
+   * still runs would be delivered twice.
+   */
+  timeoutMs: number;
 }
 
 /**
- * Feeds SQS batches to a handler as Lambda's event source mapping does: receive up to a batch,
+ * Feeds SQS batches to handlers as Lambda's event source mapping does: receive up to a batch,
  * invoke, delete the records that succeeded and leave `batchItemFailures` (or the whole batch when
  * the handler throws) to reappear after the visibility timeout, until the queue's redrive policy
- * moves them to the DLQ.
+ * moves them to the DLQ. Each handler is one container, polling and invoking on its own, so up to
+ * `handlers.length` invocations run at once, as the mapping's maximum concurrency allows; the FIFO
+ * queue gives each message group to one of them at a time.
  */
 export class SqsPoller {
   private running = false;
-  private loop: Promise<void> | undefined;
-  private busy = false;
+  private loops: Array<Promise<void>> = [];
+  private busy = 0;
   invocations = 0;
 
   constructor(
     private readonly sqs: SQSClient,
-    private readonly handler: SqsHandler,
+    private readonly handlers: SqsHandler[],
     private readonly options: SqsPollerOptions,
-  ) {}
+  ) {
+    if (handlers.length === 0) throw new Error('SqsPoller: at least one handler (container)');
+  }
+
+  get concurrency(): number {
+    return this.handlers.length;
+  }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run();
+    this.loops = this.handlers.map((handler) => this.run(handler));
   }
 
   async stop(): Promise<void> {
     this.running = false;
-    await this.loop;
+    await Promise.all(this.loops);
   }
 
   /** Resolves once the queue holds nothing visible or in flight and no invocation runs. */
   async waitForIdle(timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (!this.busy && (await this.queueDepth()) === 0 && !this.busy) return;
+      if (this.busy === 0 && (await this.queueDepth()) === 0 && this.busy === 0) return;
       await sleep(50);
     }
     throw new Error(`queue ${this.options.queueUrl} not idle after ${timeoutMs} ms`);
@@ -71,19 +87,11 @@ export class SqsPoller {
     return Object.values(Attributes).reduce((sum, value) => sum + Number(value ?? 0), 0);
   }
 
-  private async run(): Promise<void> {
+  private async run(handler: SqsHandler): Promise<void> {
     while (this.running) {
       try {
         const batch = await this.receive(this.options.batchSize, 1);
-        if (batch.length > 0) {
-          const windowEnds = Date.now() + this.options.batchingWindowMs;
-          while (batch.length < this.options.batchSize && Date.now() < windowEnds) {
-            const more = await this.receive(this.options.batchSize - batch.length, 0);
-            if (more.length === 0) await sleep(Math.min(50, Math.max(0, windowEnds - Date.now())));
-            batch.push(...more);
-          }
-          await this.invoke(batch);
-        }
+        if (batch.length > 0) await this.invoke(handler, batch);
       } catch (error) {
         if (this.running) {
           process.stderr.write(`poller: ${(error as Error).message}\n`);
@@ -106,14 +114,14 @@ export class SqsPoller {
     return Messages;
   }
 
-  private async invoke(messages: Message[]): Promise<void> {
-    this.busy = true;
+  private async invoke(handler: SqsHandler, messages: Message[]): Promise<void> {
+    this.busy += 1;
     try {
       const event: SQSEvent = { Records: messages.map((message) => this.toRecord(message)) };
       let failed: Set<string>;
       try {
         this.invocations++;
-        const response = await this.handler(event, lambdaContext(this.options.functionName));
+        const response = await handler(event, lambdaContext(this.options.functionName, this.options.timeoutMs));
         failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
       } catch (error) {
         process.stderr.write(`poller: ${this.options.functionName} failed, whole batch left for retry: ${(error as Error).message}\n`);
@@ -129,7 +137,7 @@ export class SqsPoller {
         );
       }
     } finally {
-      this.busy = false;
+      this.busy -= 1;
     }
   }
 

@@ -7,6 +7,7 @@ import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { startApiFront, type ApiFront, type AuthorizerHandler, type ProxyHandler } from './api-front.js';
 import { ensureTable, startDynamo } from './dynamo.js';
 import { startEmulator, type Emulator } from '#emulator/index.js';
+import { DEFAULTS } from '#infra/cdk/config.js';
 import { startQueues } from './queues.js';
 import { SqsPoller, type SqsHandler } from './sqs-poller.js';
 
@@ -22,10 +23,10 @@ export interface LocalStackOptions {
   /** Seconds before a record left for retry is received again (the deployed queue uses 6x the function timeout). */
   visibilityTimeoutSeconds?: number;
   maxReceiveCount?: number;
-  /** Records per deliver invocation, as the event source mapping's BatchSize. */
+  /** Records per deliver invocation, as the event source mapping's BatchSize (at most 10: the queue is FIFO). */
   batchSize?: number;
-  /** As the event source mapping's MaximumBatchingWindowInSeconds, in ms. */
-  batchingWindowMs?: number;
+  /** Deliver invocations at once, as the event source mapping's maximum concurrency; the CDK stack's default when absent. */
+  deliverConcurrency?: number;
   logLevel?: string;
   /**
    * Start polling the delivery queue at once (default). `npm start` starts it itself once the demo
@@ -146,7 +147,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   await ensureTable(dynamoClient, LOCAL_BROKER.tableName);
   const sqs = new SQSClient({});
 
-  const [{ handler: authorizer }, { handler: ingest }, { handler: deliver }, { handler: onboarding }] = await Promise.all([
+  const [{ handler: authorizer }, { handler: ingest }, { createDeliverHandler }, { handler: onboarding }] = await Promise.all([
     import('#functions/authorizer/handler.js'),
     import('#functions/ingest/handler.js'),
     import('#functions/deliver/handler.js'),
@@ -164,10 +165,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...ONBOARDING_METHODS.map(({ method, resource }) => onboardingRoute(method, resource)),
     ],
   });
-  const poller = new SqsPoller(sqs, deliver as unknown as SqsHandler, {
+  // One deliver handler per simulated container, each with its own clients and caches, as Lambda scales the mapping.
+  const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 2;
+  const containers = Array.from({ length: options.deliverConcurrency ?? DEFAULTS.deliverMaxConcurrency }, () => createDeliverHandler() as unknown as SqsHandler);
+  const poller = new SqsPoller(sqs, containers, {
     queueUrl: queues.deliveryQueueUrl,
     queueArn: queues.deliveryQueueArn,
-    region, batchSize: options.batchSize ?? 10, batchingWindowMs: options.batchingWindowMs ?? 300, functionName: 'deliver',
+    region, batchSize: options.batchSize ?? 10, functionName: 'deliver',
+    // Within the visibility timeout, as in the CDK stack (6x the function's timeout), and at most the deployed 120 s.
+    timeoutMs: Math.min(visibilityTimeoutSeconds * 1000, 120_000),
   });
   if (options.startPoller !== false) poller.start();
 

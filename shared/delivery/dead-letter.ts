@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { Failure } from '../diagnostics/failure-catalog.js';
 import { packDeliveryMessages, type DeliveryGroup, type Finding } from '../queue/delivery-message.js';
@@ -67,7 +68,10 @@ export async function sendDeadLetters<Origin>(
     const attributes = deadLetterAttributes(first.group, first.failure, first.attempts, productArnOf(first.finding), now.toISOString());
     let offset = 0;
     for (const message of packDeliveryMessages(first.group, bucket.map((letter) => letter.finding))) {
-      outgoing.push({ body: JSON.stringify(message), attributes });
+      // Each dead letter is a message group of its own: the DLQ is FIFO (its source queue is), and one
+      // group per letter keeps an operator's walk through it from being held up by group ordering.
+      const id = randomUUID();
+      outgoing.push({ body: JSON.stringify(message), attributes, groupId: id, deduplicationId: id });
       lettersOfMessage.push(bucket.slice(offset, offset + message.findings.length));
       offset += message.findings.length;
     }

@@ -1,19 +1,22 @@
-import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { CredentialResolver } from '../credentials/credential-resolver.js';
-import { classifyAwsError, INVALID_INPUT, THROTTLED, type Failure } from '../diagnostics/failure-catalog.js';
-import { findingDefect, parseDeliveryMessage, type DeliveryGroup, type DeliveryMessage, type Finding } from '../queue/delivery-message.js';
-import type { Registration } from '../registry/model.js';
+import {
+  findingDefect, groupAttributes, messageGroupIdOf, packDeliveryMessages, parseDeliveryMessage,
+  type DeliveryGroup, type DeliveryMessage, type Finding,
+} from '../queue/delivery-message.js';
+import { sendMessages, type OutgoingMessage } from '../queue/sqs-sender.js';
 import type { Registry } from '../registry/registry.js';
 import { RegistrationLookup } from '../registry/registration-lookup.js';
-import { judgeRefusedAccess } from './access-verdict.js';
-import { recordAccessOutcome, SUSPENSION_POLICY, type DestinationOutcome, type SuspensionPolicy } from './access-failures.js';
-import { chunkForImport } from './chunk-findings.js';
+import { recordAccessOutcome, SUSPENSION_POLICY, type SuspensionPolicy } from './access-failures.js';
 import { sendDeadLetters, type DeadLetter } from './dead-letter.js';
-import { importChunk, isolateInvalidInput, type ChunkOutcome } from './import-chunk.js';
-import type { ImportPacer } from './import-pacer.js';
-import type { SecurityHubClients } from './securityhub-clients.js';
+import { deliverGroup, type DeliveryGroupInput } from './deliver-group.js';
+import { IMPORTED } from './finding-outcome.js';
+import { ImportPacer } from './import-pacer.js';
+import type { QuotaStates } from './quota-states.js';
+import { recordFate, type RecordFinding } from './record-fate.js';
 import { registrationProblem } from './registration-problem.js';
+import type { SecurityHubClients } from './securityhub-clients.js';
 
 /** One SQS record as the event source mapping hands it over. */
 export interface DeliveryRecord {
@@ -27,8 +30,10 @@ export interface DeliverDeps {
   registry: Registry;
   credentials: CredentialResolver;
   securityHub: SecurityHubClients;
-  pacer: ImportPacer;
+  /** Where each quota's token bucket is kept between invocations (import-pacer.ts). */
+  quotaStates: QuotaStates;
   sqs: SQSClient;
+  deliveryQueueUrl: string;
   deadLetterQueueUrl: string;
   /** The delivery queue's maxReceiveCount: on the last receive, transient failures are dead-lettered by us, with their reason. */
   maxReceiveCount: number;
@@ -37,201 +42,140 @@ export interface DeliverDeps {
   now?: () => Date;
 }
 
+export interface DeliverOptions {
+  /** No wait for a quota ends after this (ms since the epoch): what is still waiting then is re-queued. */
+  deadline: number;
+}
+
 export interface DeliveryReport {
   imported: number;
   deadLettered: number;
+  /** Findings re-queued because their quota was spent (no receive counted). */
+  deferred: number;
   /** Findings whose records are left to SQS to retry. */
   retrying: number;
+  /** Import calls Security Hub throttled (each retried while there was time). */
   throttled: number;
   /** Message ids to report as batchItemFailures. */
   failedMessageIds: string[];
 }
 
-interface Item {
-  record: number;
-  receiveCount: number;
-  message: DeliveryMessage;
-  finding: Finding;
-}
-
 const MALFORMED_GROUP: DeliveryGroup = { submissionId: 'unknown', partnerId: 'unknown', accountId: '000000000000', region: 'unknown', productKey: 'unknown' };
 
+/** A record's findings, each with the scope it travels with and, once known, how its delivery ended. */
+type RecordFindings = RecordFinding[];
+
 /**
- * The delivery use case for one SQS batch. Findings of all records are grouped by account,
- * Region and credentials (so 250 findings in 3 messages still take 3 imports, not 5), imported in
- * paced chunks, and every finding ends imported, dead-lettered with its reason, or in a record
- * reported back to SQS for a retry. Re-importing an already imported finding on a retry is
- * harmless: Security Hub ignores an equal UpdatedAt.
+ * The delivery use case for one SQS batch, in steps that each say how every finding ended
+ * (finding-outcome.ts): read each record (a malformed one or finding is dead-lettered), look up each
+ * message's registration, import the findings grouped by destination (so 250 findings in 3 messages
+ * take 3 calls, not 5), record what the customer's setup did, and decide each record's fate
+ * (record-fate.ts): retried by SQS, or settled by sending its dead letters and re-queued findings.
  */
-export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDeps): Promise<DeliveryReport> {
-  const report: DeliveryReport = { imported: 0, deadLettered: 0, retrying: 0, throttled: 0, failedMessageIds: [] };
-  const letters: Array<DeadLetter<number>> = [];
-  /** Records to leave for SQS to retry, with the findings that failed transiently and why. */
-  const retry = new Map<number, { failure: Failure; items: Item[] }>();
-  const groups = new Map<string, { registration: Registration; region: string; items: Item[] }>();
+export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDeps, options: DeliverOptions): Promise<DeliveryReport> {
+  const pacer = new ImportPacer(deps.quotaStates, { deadline: options.deadline });
   const registrations = new RegistrationLookup(deps.registry);
-  /** Findings per record, counted at parse time (a malformed record counts as one). */
-  const findingCounts = records.map(() => 1);
+  const perRecord: RecordFindings[] = records.map(() => []);
+  const groups = new Map<string, DeliveryGroupInput & { findings: RecordFinding[] }>();
 
   await Promise.all(records.map(async (record, index) => {
+    const findings = perRecord[index]!;
     let message: DeliveryMessage;
     try {
       message = parseDeliveryMessage(record.body);
     } catch (error) {
-      const failure: Failure = { kind: 'permanent', code: 'MalformedMessage', message: `Not a delivery message: ${(error as Error).message}` };
-      letters.push({ group: MALFORMED_GROUP, finding: { raw: record.body }, failure, attempts: record.receiveCount, origin: index });
+      findings.push({ finding: { raw: record.body }, group: MALFORMED_GROUP,
+        outcome: { kind: 'dead-letter', failure: { kind: 'permanent', code: 'MalformedMessage', message: `Not a delivery message: ${(error as Error).message}` } } });
       return;
     }
-    findingCounts[index] = message.findings.length;
-    const deliverable: Finding[] = [];
+    const group = groupOf(message);
+    const deliverable: RecordFinding[] = [];
     for (const finding of message.findings) {
       const defect = findingDefect(finding);
-      if (!defect) {
-        deliverable.push(finding);
-        continue;
-      }
-      const failure: Failure = { kind: 'permanent', code: 'MalformedFinding', message: `Not sent: ${defect}. Ingest never queues such a finding; fix whatever wrote this message, then purge it.` };
-      letters.push({ group: groupOf(message), finding, failure, attempts: record.receiveCount, origin: index });
+      const item: RecordFinding = { finding, group, outcome: IMPORTED };
+      findings.push(item);
+      if (!defect) deliverable.push(item);
+      else item.outcome = { kind: 'dead-letter', failure: { kind: 'permanent', code: 'MalformedFinding',
+        message: `Not sent: ${defect}. Ingest never queues such a finding; fix whatever wrote this message, then purge it.` } };
     }
     if (deliverable.length === 0) return;
     const registration = await registrations.get(message.accountId, message.productKey);
     const problem = registrationProblem(registration, message);
     if (problem || !registration) {
-      for (const finding of deliverable) {
-        letters.push({ group: groupOf(message), finding, failure: problem!, attempts: record.receiveCount, origin: index });
-      }
+      for (const item of deliverable) item.outcome = { kind: 'dead-letter', failure: problem! };
       return;
     }
-    const groupKey = `${message.accountId}|${message.region}|${registration.mode}|${deps.credentials.identityOf(registration) ?? ''}`;
-    const group = groups.get(groupKey) ?? { registration, region: message.region, items: [] };
-    group.items.push(...deliverable.map((finding) => ({ record: index, receiveCount: record.receiveCount, message, finding })));
-    groups.set(groupKey, group);
+    const key = `${message.accountId}|${message.region}|${registration.mode}|${deps.credentials.identityOf(registration) ?? ''}`;
+    const destination = groups.get(key) ?? { registration, region: message.region, items: [], findings: [] };
+    for (const item of deliverable) {
+      destination.items.push({ finding: item.finding, receiveCount: record.receiveCount });
+      destination.findings.push(item);
+    }
+    groups.set(key, destination);
   }));
 
-  const outcomes = await Promise.all([...groups.values()].map((group) => deliverGroup(group, deps, report, letters, retry)));
-  // What the customer's setup did to these findings goes on the registration, where the customer's GET shows it.
-  await Promise.all(outcomes.map((outcome) => recordAccessOutcome(deps.registry, outcome, deps.suspension ?? SUSPENSION_POLICY, deps.now?.() ?? new Date())));
-
-  // A transient failure on the last receive would otherwise be moved to the DLQ by SQS without a reason.
-  // Only the findings that failed transiently go: the record's other findings were imported or
-  // already have a dead letter of their own.
-  for (const [index, { failure, items }] of retry) {
-    const record = records[index]!;
-    if (record.receiveCount < deps.maxReceiveCount) continue;
-    retry.delete(index);
-    const exhausted: Failure = { kind: 'permanent', code: failure.code,
-      message: `Gave up after ${record.receiveCount} deliveries; last error: ${failure.message}. Redrive once the cause has passed.` };
-    for (const item of items) letters.push({ group: groupOf(item.message), finding: item.finding, failure: exhausted, attempts: record.receiveCount, origin: index });
+  let throttled = 0;
+  try {
+    const results = await Promise.all([...groups.values()].map(async (destination) => {
+      const result = await deliverGroup(destination, { credentials: deps.credentials, securityHub: deps.securityHub, pacer });
+      result.outcomes.forEach((outcome, index) => { destination.findings[index]!.outcome = outcome; });
+      throttled += result.throttledCalls;
+      return result.access;
+    }));
+    // What the customer's setup did to these findings goes on the registration, where the customer's GET shows it.
+    await Promise.all(results.map((access) => recordAccessOutcome(deps.registry, access, deps.suspension ?? SUSPENSION_POLICY, deps.now?.() ?? new Date())));
+  } finally {
+    await pacer.close();
   }
 
-  // Findings of a record that is retried anyway need no dead letter now: they come back with it.
-  const toSend = letters.filter((letter) => !retry.has(letter.origin));
-  const unsent = toSend.length > 0 ? await sendDeadLetters(deps.sqs, deps.deadLetterQueueUrl, toSend) : new Set<number>();
-  report.deadLettered = toSend.filter((letter) => !unsent.has(letter.origin)).length;
-  const failedRecords = new Set<number>([...retry.keys(), ...unsent]);
-  report.failedMessageIds = [...failedRecords].map((index) => records[index]!.messageId);
-  report.retrying = [...failedRecords].reduce((sum, index) => sum + findingCounts[index]!, 0);
-  return report;
+  const now = deps.now?.() ?? new Date();
+  const fates = records.map((record, index) => recordFate(perRecord[index]!, record.receiveCount, deps.maxReceiveCount, now));
+  const letters: Array<DeadLetter<number>> = [];
+  const deferrals: Array<{ origin: number; finding: Finding; group: DeliveryGroup }> = [];
+  fates.forEach((fate, index) => {
+    if (fate.fate !== 'settle') return;
+    for (const letter of fate.deadLetters) letters.push({ ...letter, attempts: records[index]!.receiveCount, origin: index });
+    for (const deferral of fate.deferrals) deferrals.push({ ...deferral, origin: index });
+  });
+  const [unsentLetters, unsentDeferrals] = await Promise.all([
+    letters.length > 0 ? sendDeadLetters(deps.sqs, deps.deadLetterQueueUrl, letters) : new Set<number>(),
+    deferrals.length > 0 ? requeue(deps, deferrals, now) : new Set<number>(),
+  ]);
+  const failed = new Set<number>([...unsentLetters, ...unsentDeferrals]);
+  fates.forEach((fate, index) => { if (fate.fate === 'retry') failed.add(index); });
+
+  return {
+    imported: perRecord.flat().filter((item) => item.outcome.kind === 'imported').length,
+    deadLettered: letters.filter((letter) => !failed.has(letter.origin)).length,
+    deferred: deferrals.filter((deferral) => !failed.has(deferral.origin)).length,
+    retrying: [...failed].reduce((sum, index) => sum + perRecord[index]!.length, 0),
+    throttled,
+    failedMessageIds: [...failed].map((index) => records[index]!.messageId),
+  };
 }
 
 /**
- * IAM is eventually consistent: "Changes that I make are not always immediately visible" (IAM user
- * guide, https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html). A role the
- * customer has just created, or whose trust policy was just fixed, can still be refused by STS for a
- * few seconds. So an AssumeRole AccessDenied on a record's first receive is retried on the next
- * receive (one visibility timeout later) instead of being dead-lettered; from the second receive on it
- * is permanent. The price of a really broken setup is one more AssumeRole per message, once.
+ * Re-queues deferred findings as new messages in their quota's message group, marked with when they
+ * were first deferred: a new message starts at receive count 1, so waiting for a quota never moves
+ * findings toward the DLQ. Returns the records whose findings could not be re-queued (retried whole).
  */
-function judgedOnReceive(failure: Failure, receiveCount: number): Failure {
-  if (failure.kind === 'permanent' && failure.code === 'AssumeRoleDenied' && receiveCount <= 1) return { ...failure, kind: 'transient' };
-  return failure;
-}
-
-async function deliverGroup(
-  group: { registration: Registration; region: string; items: Item[] },
-  deps: DeliverDeps,
-  report: DeliveryReport,
-  letters: Array<DeadLetter<number>>,
-  retry: Map<number, { failure: Failure; items: Item[] }>,
-): Promise<DestinationOutcome> {
-  const { registration, region, items } = group;
-  let imported = 0;
-  const context = { accountId: registration.accountId, region, ...(registration.roleArn ? { roleArn: registration.roleArn } : {}) };
-  const fail = (chunk: Item[], failure: Failure): void => {
-    for (const item of chunk) {
-      const judged = judgedOnReceive(failure, item.receiveCount);
-      if (judged.kind === 'permanent') {
-        letters.push({ group: groupOf(item.message), finding: item.finding, failure: judged, attempts: item.receiveCount, origin: item.record });
-        continue;
-      }
-      if (judged.code === THROTTLED) report.throttled += 1;
-      const entry = retry.get(item.record) ?? { failure: judged, items: [] };
-      entry.failure = judged;
-      entry.items.push(item);
-      retry.set(item.record, entry);
-    }
-  };
-  let client: SecurityHubClient | undefined;
-  /** One paced import of these items with the registration's credentials, refreshed once if they died early (revoked session). */
-  const attempt = async (part: Item[]): Promise<ChunkOutcome> => {
-    const findings = part.map((item) => item.finding);
-    for (let round = 1; ; round++) {
-      let credentials;
-      try {
-        credentials = await deps.credentials.credentialsFor(registration);
-      } catch (error) {
-        return { ok: false, failure: classifyAwsError('sts', error, context) };
-      }
-      client = deps.securityHub.get(region, deps.credentials.identityOf(registration), credentials);
-      await deps.pacer.take(`${registration.accountId}|${region}`);
-      const outcome = await importChunk(client, findings, { ...context, productArn: String(findings[0]?.ProductArn ?? '') });
-      if (outcome.ok || outcome.failure.kind !== 'credentials-expired' || round > 1) return outcome;
-      deps.credentials.invalidate(registration);
-    }
-  };
-  // A failure that concerns the whole destination (role untrusted, hub off) is not retried chunk by
-  // chunk: the remaining chunks share its fate without more calls. An integration that is off
-  // concerns its product only: that product's findings in later chunks share its fate.
-  let destinationFailure: Failure | undefined;
-  const productFailures = new Map<string, Failure>();
-  const productOf = (item: Item): string => String(item.finding.ProductArn ?? '');
-  for (const allOfChunk of chunkForImport(items, (item) => item.finding)) {
-    if (destinationFailure) {
-      fail(allOfChunk, destinationFailure);
-      continue;
-    }
-    for (const item of allOfChunk) {
-      const known = productFailures.get(productOf(item));
-      if (known) fail([item], known);
-    }
-    const chunk = allOfChunk.filter((item) => !productFailures.has(productOf(item)));
-    if (chunk.length === 0) continue;
-    // A whole-call InvalidInputException may be one finding's doing: the parts that single it out,
-    // each with the outcome of its own import (so an imported part is counted even if a later one failed).
-    for (const { items: part, outcome } of await isolateInvalidInput(chunk, await attempt(chunk), attempt)) {
-      if (!outcome.ok) {
-        const failure: Failure = outcome.failure.kind === 'credentials-expired' ? { ...outcome.failure, kind: 'transient' } : outcome.failure;
-        if (failure.code !== INVALID_INPUT) destinationFailure = failure;
-        fail(part, failure);
-        continue;
-      }
-      report.imported += outcome.imported;
-      imported += outcome.imported;
-      const refused = outcome.failedFindings.filter(({ failure }) => failure.kind === 'access-refused');
-      if (refused.length > 0) {
-        const verdict = await judgeRefusedAccess(client!, registration.mode, refused.map(({ index, failure }) => ({ productArn: productOf(part[index]!), failure })), context);
-        if (verdict.destination) destinationFailure = verdict.destination;
-        for (const [productArn, failure] of verdict.products) productFailures.set(productArn, failure);
-      }
-      for (const { index, failure } of outcome.failedFindings) {
-        const item = part[index]!;
-        fail([item], failure.kind === 'access-refused' ? (destinationFailure ?? productFailures.get(productOf(item))!) : failure);
-      }
+async function requeue(deps: DeliverDeps, deferrals: Array<{ origin: number; finding: Finding; group: DeliveryGroup }>, now: Date): Promise<Set<number>> {
+  const byGroup = new Map<DeliveryGroup, typeof deferrals>();
+  for (const deferral of deferrals) byGroup.set(deferral.group, [...(byGroup.get(deferral.group) ?? []), deferral]);
+  const outgoing: OutgoingMessage[] = [];
+  const originsOfMessage: number[][] = [];
+  for (const [group, items] of byGroup) {
+    const deferred: DeliveryGroup = { ...group, deferredSince: group.deferredSince ?? now.toISOString() };
+    let offset = 0;
+    for (const message of packDeliveryMessages(deferred, items.map((item) => item.finding))) {
+      const id = randomUUID();
+      outgoing.push({ body: JSON.stringify(message), attributes: groupAttributes(deferred), groupId: messageGroupIdOf(deferred), deduplicationId: id });
+      originsOfMessage.push(items.slice(offset, offset + message.findings.length).map((item) => item.origin));
+      offset += message.findings.length;
     }
   }
-  const [productFailure] = productFailures.values();
-  const failure = destinationFailure ?? productFailure;
-  return { registration, region, imported, ...(failure ? { failure } : {}) };
+  const { failed } = await sendMessages(deps.sqs, deps.deliveryQueueUrl, outgoing);
+  return new Set(failed.flatMap(({ index }) => originsOfMessage[index]!));
 }
 
 function groupOf(message: DeliveryMessage): DeliveryGroup {

@@ -1,50 +1,130 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { LruMap } from '../credentials/lru-map.js';
-import { IMPORT_BURST, IMPORT_RATE_PER_SECOND, MAX_CACHED_DESTINATIONS } from '../limits.js';
+import { IMPORT_BURST, IMPORT_RATE_PER_SECOND } from '../limits.js';
+import type { QuotaState, QuotaStates } from './quota-states.js';
 
 /**
- * Paces BatchImportFindings per account+Region with the same token bucket Security Hub applies
- * (10 requests/s, burst 30), so a container never provokes throttling on its own.
- * Hand-written because the maintained throttling packages (p-throttle, p-limit) model fixed
- * windows or concurrency, not a refilling bucket with a burst; this is ~30 lines.
- * At most `maxBuckets` buckets are kept (MAX_CACHED_DESTINATIONS), the least recently used dropped: a
- * dropped bucket comes back full, which it would have been anyway unless thousands of other
- * destinations were paced within the 3 s it takes to refill (IMPORT_BURST / IMPORT_RATE_PER_SECOND).
+ * How the broker spends a BatchImportFindings quota (10 requests/s, burst 30 per account+Region).
+ * Assumptions (the broker's choices, not AWS limits):
+ * - `burst`: 20 of Security Hub's 30 are spent, so 10 calls of headroom absorb network jitter
+ *   between the broker's clock and Security Hub's, and a little traffic of another tool of the
+ *   customer's, before anything is throttled.
+ * - After a throttled call the rate halves (down to `minRate`) and grows back by `increase` per
+ *   successful call and by `recoveryPerSecond` per idle second (additive increase, multiplicative
+ *   decrease): when another tool shares the quota, the broker backs off instead of storming.
+ */
+export const PACING = {
+  rate: IMPORT_RATE_PER_SECOND,
+  burst: IMPORT_BURST - 10,
+  minRate: 1,
+  increase: 0.5,
+  recoveryPerSecond: 1,
+} as const;
+
+export interface PacerOptions {
+  /** No wait may end after this (ms since the epoch): the invocation must keep time to settle its records. */
+  deadline: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<unknown>;
+}
+
+/**
+ * Paces one deliver invocation's BatchImportFindings calls per quota key (quota-key.ts) with a token
+ * bucket whose state outlives the invocation in `states` (the registry table): the delivery queue is
+ * FIFO with the quota key as message group, so SQS hands a key's messages to one invocation at a
+ * time, and an invocation that loads the bucket where the previous one left it paces the whole
+ * fleet's calls for that key exactly, whichever container it runs in. A bucket that cannot be loaded
+ * starts empty (at worst one call's wait); one never seen starts full.
+ * Hand-written because the maintained throttling packages (p-throttle, p-limit, bottleneck) keep
+ * their state in memory or in Redis, not in DynamoDB between invocations.
+ *
+ * `take` reserves a token (callers queue in order) and waits for it; it returns false, reserving
+ * nothing, when the wait would end after the deadline: the caller re-queues those findings.
  */
 export class ImportPacer {
-  private readonly buckets: LruMap<string, { tokens: number; updatedAt: number }>;
+  private readonly buckets = new Map<string, Promise<QuotaState>>();
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<unknown>;
 
   constructor(
-    private readonly ratePerSecond = IMPORT_RATE_PER_SECOND,
-    private readonly burst = IMPORT_BURST,
-    private readonly now: () => number = Date.now,
-    maxBuckets = MAX_CACHED_DESTINATIONS,
+    private readonly states: QuotaStates,
+    private readonly options: PacerOptions,
   ) {
-    this.buckets = new LruMap(maxBuckets);
+    this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => sleep(ms));
   }
 
-  get size(): number {
-    return this.buckets.size;
-  }
-
-  /** Waits until a request for this account+Region fits the bucket, then spends one token. */
-  async take(key: string): Promise<void> {
-    for (;;) {
-      const bucket = this.refill(key);
-      if (bucket.tokens >= 1) {
-        bucket.tokens -= 1;
-        return;
-      }
-      await sleep(Math.ceil(((1 - bucket.tokens) / this.ratePerSecond) * 1000));
-    }
-  }
-
-  private refill(key: string): { tokens: number; updatedAt: number } {
+  async take(key: string): Promise<boolean> {
+    const bucket = await this.bucket(key);
     const now = this.now();
-    const bucket = this.buckets.get(key) ?? { tokens: this.burst, updatedAt: now };
-    bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.updatedAt) / 1000) * this.ratePerSecond);
-    bucket.updatedAt = now;
-    this.buckets.set(key, bucket);
+    refill(bucket, now);
+    bucket.tokens -= 1;
+    if (bucket.tokens >= 0) return true;
+    const waitMs = Math.ceil((-bucket.tokens / bucket.rate) * 1000);
+    if (now + waitMs > this.options.deadline) {
+      bucket.tokens += 1;
+      return false;
+    }
+    await this.sleep(waitMs);
+    return true;
+  }
+
+  /** Security Hub throttled a call for this key anyway (another caller shares the quota): back off. */
+  async throttled(key: string): Promise<void> {
+    const bucket = await this.bucket(key);
+    refill(bucket, this.now());
+    bucket.rate = Math.max(PACING.minRate, bucket.rate / 2);
+    bucket.tokens = Math.min(bucket.tokens, 0) - 1;
+  }
+
+  async succeeded(key: string): Promise<void> {
+    const bucket = await this.bucket(key);
+    bucket.rate = Math.min(PACING.rate, bucket.rate + PACING.increase);
+  }
+
+  /** Hands each bucket used to the next invocation. Keys whose state could not be saved are returned. */
+  async close(): Promise<string[]> {
+    const unsaved: string[] = [];
+    await Promise.all([...this.buckets].map(async ([key, pending]) => {
+      const bucket = await pending;
+      refill(bucket, this.now());
+      try {
+        await this.states.save(key, bucket);
+      } catch {
+        unsaved.push(key);
+      }
+    }));
+    this.buckets.clear();
+    return unsaved;
+  }
+
+  private bucket(key: string): Promise<QuotaState> {
+    let bucket = this.buckets.get(key);
+    if (!bucket) {
+      bucket = this.load(key);
+      this.buckets.set(key, bucket);
+    }
     return bucket;
+  }
+
+  private async load(key: string): Promise<QuotaState> {
+    const now = this.now();
+    let stored: QuotaState | undefined;
+    try {
+      stored = await this.states.load(key);
+    } catch {
+      return { tokens: 0, rate: PACING.rate, at: now };
+    }
+    if (!stored) return { tokens: PACING.burst, rate: PACING.rate, at: now };
+    const idleSeconds = Math.max(0, now - stored.at) / 1000;
+    const bucket = { ...stored, rate: Math.min(PACING.rate, Math.max(PACING.minRate, stored.rate) + idleSeconds * PACING.recoveryPerSecond) };
+    refill(bucket, now);
+    return bucket;
+  }
+}
+
+function refill(bucket: QuotaState, now: number): void {
+  if (now > bucket.at) {
+    bucket.tokens = Math.min(PACING.burst, bucket.tokens + ((now - bucket.at) / 1000) * bucket.rate);
+    bucket.at = now;
   }
 }

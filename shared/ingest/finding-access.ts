@@ -1,14 +1,17 @@
 import type { FindingIssue } from '../asff/validate.js';
+import { quotaKeyOf } from '../delivery/quota-key.js';
 import { parseProductArn } from '../product/product-arn.js';
 import type { Partner } from '../registry/model.js';
 import { RegistrationLookup } from '../registry/registration-lookup.js';
 import type { Registry } from '../registry/registry.js';
 
-/** Where an accepted finding goes: one customer account, Region and product. */
+/** Where an accepted finding goes: one customer account, Region and product, and the quota its import spends. */
 export interface Destination {
   accountId: string;
   region: string;
   productKey: string;
+  /** shared/delivery/quota-key.ts: the calling account's, by the registration's mode. */
+  quotaKey: string;
 }
 
 export type AccessVerdict = { ok: true; destination: Destination } | { ok: false; issue: FindingIssue };
@@ -48,7 +51,8 @@ export class FindingAccessCheck {
       return this.deny(index, 'ProductArn', 'regionNotRegistered',
         `Account ${accountId} receives findings in ${registration.regions.join(', ')}, not ${product.region}. Use the ProductArn of a registered Region, or ask the customer to add ${product.region}.`);
     }
-    return { ok: true, destination: { accountId, region: product.region, productKey: product.productKey } };
+    return { ok: true, destination: { accountId, region: product.region, productKey: product.productKey,
+      quotaKey: quotaKeyOf(registration.mode, accountId, product.region) } };
   }
 
   private deny(index: number, field: string, rule: string, message: string): AccessVerdict {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { validateFinding, type FindingIssue } from '../asff/validate.js';
 import { ForbiddenError } from '../errors.js';
-import { groupAttributes, packDeliveryMessages, type Finding } from '../queue/delivery-message.js';
+import { groupAttributes, messageGroupIdOf, packDeliveryMessages, type Finding } from '../queue/delivery-message.js';
 import { sendMessages, type OutgoingMessage } from '../queue/sqs-sender.js';
 import type { Registry } from '../registry/registry.js';
 import { FindingAccessCheck, type Destination } from './finding-access.js';
@@ -128,7 +128,8 @@ async function enqueue(
     const group = { submissionId, partnerId, ...destination };
     let offset = 0;
     for (const message of packDeliveryMessages(group, indexes.map((i) => findings[i]!))) {
-      outgoing.push({ body: JSON.stringify(message), attributes: groupAttributes(group) });
+      // The deduplication id names this submission's message: an SDK retry of a send SQS already took is dropped by SQS.
+      outgoing.push({ body: JSON.stringify(message), attributes: groupAttributes(group), groupId: messageGroupIdOf(group), deduplicationId: `${submissionId}:${outgoing.length}` });
       indexesOfMessage.push(indexes.slice(offset, offset + message.findings.length));
       offset += message.findings.length;
     }

@@ -17,6 +17,13 @@ export const deliveryMessageSchema = z.object({
   region: z.string().check(z.minLength(1)),
   productKey: z.string().check(z.minLength(1)),
   findings: z.array(z.record(z.string(), z.unknown())).check(z.minLength(1)),
+  /**
+   * The quota the import spends and the delivery queue's MessageGroupId (shared/delivery/quota-key.ts),
+   * set at ingest from the registration's mode; absent on messages written before it existed.
+   */
+  quotaKey: z.optional(z.string().check(z.regex(/^[\x21-\x7e]{1,128}$/))),
+  /** Set when the findings were first re-queued because their quota was spent (record-fate.ts). */
+  deferredSince: z.optional(z.string()),
   /** Set once the findings were dead-lettered and redriven: their first failure and how often they went back. */
   history: z.optional(z.object({
     firstFailedAt: z.string(),
@@ -84,6 +91,14 @@ export function packDeliveryMessages(group: DeliveryGroup, findings: Finding[]):
   }
   if (current.length > 0) messages.push({ v: 1, ...group, findings: current });
   return messages;
+}
+
+/**
+ * The delivery queue's MessageGroupId for a message of this group: its quota key, or for a message
+ * written without one, the finding's account and Region (the caller's in all but partner-account mode).
+ */
+export function messageGroupIdOf(group: DeliveryGroup): string {
+  return group.quotaKey ?? `${group.accountId}/${group.region}`;
 }
 
 /** Message attributes that let operators and redrive filters see a message's scope without its body. */

@@ -8,6 +8,14 @@ export interface OutgoingMessage {
   /** JSON text (a delivery message); sent with the characters SQS refuses escaped (sqs-characters.ts). */
   body: string;
   attributes: Record<string, string>;
+  /**
+   * Both queues are FIFO: every message names its group ("MessageGroupId ... required for FIFO
+   * queues") and a deduplication id (required unless content-based deduplication is on), botocore
+   * sqs/2012-11-05/service-2.json, SendMessageBatchRequestEntry. The id stays the same across this
+   * sender's re-sends, so a send SQS took but answered as failed is not queued twice.
+   */
+  groupId?: string;
+  deduplicationId?: string;
 }
 
 export interface SendOutcome {
@@ -98,6 +106,8 @@ export async function sendMessages(sqs: SQSClient, queueUrl: string, messages: O
             Entries: pending.map((index) => ({
               Id: String(index),
               MessageBody: bodies[index]!,
+              ...(messages[index]!.groupId ? { MessageGroupId: messages[index]!.groupId } : {}),
+              ...(messages[index]!.deduplicationId ? { MessageDeduplicationId: messages[index]!.deduplicationId } : {}),
               MessageAttributes: Object.fromEntries(
                 sqsAttributes(messages[index]!.attributes).map(([name, value]) => [
                   name,

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { groupAttributes, type DeliveryMessage, type RedriveHistory } from '../queue/delivery-message.js';
+import { groupAttributes, messageGroupIdOf, type DeliveryMessage, type RedriveHistory } from '../queue/delivery-message.js';
 import { sendMessages } from '../queue/sqs-sender.js';
 import type { DeadLetterView } from './dead-letter-view.js';
 import { matches, type DlqFilter } from './dlq-filter.js';
@@ -130,7 +131,9 @@ export function redrivenMessage(item: ReceivedDeadLetter): DeliveryMessage {
   const history: RedriveHistory = delivery.history
     ? { ...delivery.history, redrives: delivery.history.redrives + 1 }
     : { firstFailedAt: item.view.firstFailedAt, firstErrorCode: item.view.errorCode, firstErrorMessage: item.view.errorMessage, redrives: 1 };
-  return { ...delivery, history };
+  // A redrive starts the findings' wait for their quota afresh (record-fate.ts, MAX_DEFERRAL_MS).
+  const { deferredSince: _deferredSince, ...rest } = delivery;
+  return { ...rest, history };
 }
 
 /**
@@ -153,7 +156,7 @@ export async function redriveDeadLetters(queues: DlqQueues, options: RedriveOpti
     const outgoing = movable.map((item) => {
       const message = redrivenMessage(item);
       const { v: _v, findings: _f, history: _h, ...group } = message;
-      return { body: JSON.stringify(message), attributes: groupAttributes(group) };
+      return { body: JSON.stringify(message), attributes: groupAttributes(group), groupId: messageGroupIdOf(group), deduplicationId: randomUUID() };
     });
     const { failed } = await sendMessages(queues.sqs, queues.deliveryQueueUrl, outgoing);
     const unsent = new Set(failed.map(({ index }) => index));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.js';
@@ -29,8 +30,12 @@ describe('delivery paths the promise depends on', () => {
     stack.emulator.state.resetCounters();
     // The first import with the cached session answers ExpiredTokenException, as a revoked session does.
     stack.emulator.state.injectFault({ operation: 'BatchImportFindings', accountId: EXPIRING, kind: 'expired-credentials', times: 1 });
+    // The 150 findings take two messages of one FIFO group; polling starts once both are queued, so one
+    // invocation (one container, one credential cache) receives them together.
+    await stack.poller.stop();
     const posted = await postFindings(stack, partner.token, { Findings: findingsFor(partner, EXPIRING, 150, 'expiring') });
     expect(posted.status).toBe(202);
+    stack.poller.start();
     await stack.poller.waitForIdle();
     expect(imported(EXPIRING, 'expiring-')).toHaveLength(150);
     expect(stack.emulator.state.callCount('AssumeRole', stack.brokerAccountId)).toBe(2);
@@ -49,7 +54,7 @@ describe('delivery paths the promise depends on', () => {
   }, 60_000);
 
   it('dead-letters a malformed queue message as MalformedMessage instead of losing or looping on it', async () => {
-    await stack.sqs.send(new SendMessageCommand({ QueueUrl: stack.deliveryQueueUrl, MessageBody: '{"not":"a delivery message"}' }));
+    await stack.sqs.send(new SendMessageCommand({ QueueUrl: stack.deliveryQueueUrl, MessageBody: '{"not":"a delivery message"}', MessageGroupId: 'malformed', MessageDeduplicationId: randomUUID() }));
     await stack.poller.waitForIdle();
     const letters = (await deadLetters(stack)).filter((letter) => letter.attributes.ErrorCode === 'MalformedMessage');
     expect(letters.length).toBeGreaterThanOrEqual(1);
@@ -65,8 +70,8 @@ describe('delivery paths the promise depends on', () => {
     const deepBody = `{"v":1,"submissionId":"hand","partnerId":"acme","accountId":"${HAND_MADE}","region":"${stack.region}","productKey":"${partner.productKey}","findings":[${JSON.stringify({ ...deep, ProductFields: {} }).slice(0, -1)},"Deep":${'{"n":'.repeat(10_000)}0${'}'.repeat(10_000)}}]}`;
     const body = (findings: unknown[]) => JSON.stringify({ v: 1, submissionId: 'hand', partnerId: 'acme', accountId: HAND_MADE, region: stack.region, productKey: partner.productKey, findings });
     await stack.sqs.send(new SendMessageBatchCommand({ QueueUrl: stack.deliveryQueueUrl, Entries: [
-      { Id: 'good', MessageBody: body([good, noId, oddArn]) },
-      { Id: 'deep', MessageBody: deepBody },
+      { Id: 'good', MessageBody: body([good, noId, oddArn]), MessageGroupId: `${HAND_MADE}/${stack.region}`, MessageDeduplicationId: randomUUID() },
+      { Id: 'deep', MessageBody: deepBody, MessageGroupId: `${HAND_MADE}/${stack.region}`, MessageDeduplicationId: randomUUID() },
     ] }));
     await stack.poller.waitForIdle();
     expect(imported(HAND_MADE, 'hand-made-').map((f) => f.Id)).toEqual(['hand-made-0']);

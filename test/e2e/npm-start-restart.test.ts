@@ -8,7 +8,7 @@ import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/c
 import { afterAll, describe, expect, it } from 'vitest';
 import { startNpm, stopGroup } from '../support/npm-start.js';
 import { startQueues } from '#infra/local/queues.js';
-import { groupAttributes, packDeliveryMessages } from '#shared/queue/delivery-message.js';
+import { groupAttributes, messageGroupIdOf, packDeliveryMessages } from '#shared/queue/delivery-message.js';
 import { aFinding } from '../shared/asff/finding-factory.js';
 
 interface State {
@@ -52,6 +52,7 @@ describe('npm start after a restart on the same data dir', () => {
     const group = { submissionId: 'before-restart', partnerId: first.partner.partnerId, accountId: account!, region: first.region, productKey: productArn!.split(':product/')[1]! };
     const [message] = packDeliveryMessages(group, [aFinding({ Id: 'queued-before-restart', ProductArn: productArn, AwsAccountId: account })]);
     await sqs.send(new SendMessageCommand({ QueueUrl: queues.deliveryQueueUrl, MessageBody: JSON.stringify(message),
+      MessageGroupId: messageGroupIdOf(group), MessageDeduplicationId: 'before-the-restart',
       MessageAttributes: Object.fromEntries(Object.entries(groupAttributes(group)).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])) }));
     sqs.destroy();
     await queues.stop();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { deadLetterAttributes } from '#shared/delivery/dead-letter.js';
 import type { DeliveryGroup, DeliveryMessage } from '#shared/queue/delivery-message.js';
@@ -44,8 +45,10 @@ export async function seedDeadLetters(sqs: SQSClient, queueUrl: string, letters:
       QueueUrl: queueUrl,
       Entries: letters.slice(i, i + 10).map((letter, index) => {
         const { body, attributes } = deadLetterOf(letter);
+        // As deliver writes them: a FIFO message group of its own per dead letter (shared/delivery/dead-letter.ts).
+        const id = randomUUID();
         return {
-          Id: String(index), MessageBody: body,
+          Id: String(index), MessageBody: body, MessageGroupId: id, MessageDeduplicationId: id,
           MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }])),
         };
       }),

@@ -17,7 +17,7 @@ export interface TestPartner {
 }
 
 export async function startBroker(options: LocalStackOptions = {}): Promise<LocalStack> {
-  return startLocalStack({ visibilityTimeoutSeconds: 1, maxReceiveCount: 3, batchingWindowMs: 300, ...options });
+  return startLocalStack({ visibilityTimeoutSeconds: 1, maxReceiveCount: 3, ...options });
 }
 
 export async function addPartner(stack: LocalStack, partnerId: string, company = partnerId, product = 'scanner'): Promise<TestPartner> {

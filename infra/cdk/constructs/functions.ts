@@ -2,7 +2,6 @@ import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
-import { MAX_FINDINGS_PER_IMPORT } from '#shared/limits.js';
 import type { HandlerName } from '../paths.js';
 import { BrokerFunction } from './broker-function.js';
 import type { DeliveryQueues } from './queues.js';
@@ -14,14 +13,17 @@ export const INGEST_TIMEOUT = Duration.seconds(28);
 export const ONBOARDING_TIMEOUT = Duration.seconds(28);
 export const AUTHORIZER_TIMEOUT = Duration.seconds(10);
 /**
- * A batch of up to 100 messages may fan out to many customers, each paced at Security Hub's
- * 10 imports/s and retried on throttling; two minutes leaves room for that and for STS calls.
+ * An invocation waits at most 10 s for quotas (DELIVERY_PACING_BUDGET_MS), then
+ * needs a few seconds for STS, dead letters and re-queued findings: two minutes leaves ample room.
  */
 export const DELIVER_TIMEOUT = Duration.seconds(120);
-/** One full BatchImportFindings call per receive when a single customer dominates the queue. */
-export const DELIVER_BATCH_SIZE = MAX_FINDINGS_PER_IMPORT;
-/** Waiting up to 2 s for a fuller batch trades a little latency for fewer, fuller import calls. */
-export const DELIVER_BATCHING_WINDOW = Duration.seconds(2);
+/**
+ * The most a FIFO queue's event source mapping takes ("For FIFO queues, the maximum is 10"; and
+ * "Batching window is not supported for FIFO queues": Lambda developer guide, "Lambda parameters for
+ * Amazon SQS event source mappings"). A message holds up to 256 KiB of findings (about 200), so ten
+ * of one quota are about 20 full calls, 2 s of that quota.
+ */
+export const DELIVER_BATCH_SIZE = 10;
 
 export interface BrokerFunctionsProps {
   readonly entries: Record<HandlerName, string>;
@@ -90,6 +92,7 @@ export class BrokerFunctions extends Construct {
       memorySize: 512,
       environment: {
         TABLE_NAME: tableName,
+        DELIVERY_QUEUE_URL: queues.deliveryQueue.queueUrl,
         DEAD_LETTER_QUEUE_URL: queues.deadLetterQueue.queueUrl,
         MAX_RECEIVE_COUNT: String(queues.maxReceiveCount),
         ROLE_SESSION_NAME_PREFIX: props.roleSessionNamePrefix,
@@ -98,15 +101,16 @@ export class BrokerFunctions extends Construct {
     // Deliver records access failures on the registration (UpdateItem); it never creates or deletes one.
     registry.grantReadWrite(this.deliver.role, ['dynamodb:UpdateItem']);
     queues.grantSend(this.deliver.role, queues.deadLetterQueue, 'DeadLetterQueueSend');
+    // Findings whose quota was spent are re-queued as new messages (shared/delivery/record-fate.ts).
+    queues.grantSend(this.deliver.role, queues.deliveryQueue, 'DeliveryQueueRequeue');
     this.deliver.function.addEventSource(
       new SqsEventSource(queues.deliveryQueue, {
         batchSize: DELIVER_BATCH_SIZE,
-        maxBatchingWindow: DELIVER_BATCHING_WINDOW,
         reportBatchItemFailures: true,
-        // The Security Hub quota (10 imports/s, burst 30, per account+Region) is the scarce resource,
-        // not Lambda: maxConcurrency caps the pollers' fan-out so a backlog cannot stampede one
-        // customer's quota. It is used instead of reserved concurrency, which would carve capacity out
-        // of the account's shared pool (and fails to deploy in accounts with a low concurrency limit).
+        // The FIFO queue already gives each quota (message group) to one invocation at a time;
+        // maxConcurrency bounds how many quotas are served at once (and so the STS and DynamoDB load)
+        // instead of reserved concurrency, which would carve capacity out of the account's shared pool
+        // (and fails to deploy in accounts with a low concurrency limit).
         maxConcurrency: props.deliverMaxConcurrency,
       }),
     );

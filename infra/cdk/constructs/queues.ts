@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { DeduplicationScope, FifoThroughputLimit, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /**
@@ -19,6 +19,14 @@ export const DEAD_LETTER_RETENTION = Duration.days(14);
 export const DELIVERY_RETENTION = Duration.days(4);
 /** Lambda's guidance for SQS event sources: visibility timeout at least 6x the function timeout. */
 export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+/** Every sender names a MessageDeduplicationId (shared/queue/sqs-sender.ts): content-based deduplication stays off. */
+export const HIGH_THROUGHPUT_FIFO = {
+  fifo: true,
+  contentBasedDeduplication: false,
+  deduplicationScope: DeduplicationScope.MESSAGE_GROUP,
+  fifoThroughputLimit: FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+} as const;
 
 /** Producers of an SSE-KMS queue need these on the key (SQS developer guide, key management). */
 export const KEY_SEND_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
@@ -44,12 +52,18 @@ export class DeliveryQueues extends Construct {
       encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,
     };
+    // FIFO, with the quota key (account+Region of the caller) as message group: SQS hands a group's
+    // messages to one consumer at a time, so one invocation paces each Security Hub quota (docs/performance.md).
+    // High throughput: deduplication and the 300 TPS limit apply per message group, not per queue
+    // (SQS developer guide, "High throughput for FIFO queues"). The DLQ of a FIFO queue must be FIFO.
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       ...encryption,
+      ...HIGH_THROUGHPUT_FIFO,
       retentionPeriod: DEAD_LETTER_RETENTION,
     });
     this.deliveryQueue = new Queue(this, 'DeliveryQueue', {
       ...encryption,
+      ...HIGH_THROUGHPUT_FIFO,
       retentionPeriod: DELIVERY_RETENTION,
       visibilityTimeout: Duration.seconds(props.deliverTimeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: DELIVERY_MAX_RECEIVE_COUNT },

@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DELIVER_TIMEOUT } from '#infra/cdk/constructs/functions.js';
+import { DELIVERY_PACING_BUDGET_MS, DELIVERY_SETTLE_MARGIN_MS } from '#shared/limits.js';
 import { logicalIdOf, resourcesOf, synthesizeBroker } from './fixture.js';
 
 let template: Template;
@@ -64,6 +65,28 @@ describe('registry table', () => {
   });
 });
 
+describe('the settings one quota per account+Region relies on (docs/performance.md)', () => {
+  it('makes both queues FIFO with high throughput: deduplication and throughput per message group, content-based deduplication off', () => {
+    const queues = resourcesOf(template, 'AWS::SQS::Queue');
+    for (const id of Object.values(queueIds())) {
+      expect(queues[id]!.Properties).toMatchObject({ FifoQueue: true, DeduplicationScope: 'messageGroup', FifoThroughputLimit: 'perMessageGroupId' });
+      expect(queues[id]!.Properties.ContentBasedDeduplication).not.toBe(true);
+    }
+  });
+
+  it('gives deliver the time to wait its pacing budget and still settle its records within its timeout', () => {
+    const deliverId = logicalIdOf(template, 'AWS::Lambda::Function', 'FunctionsDeliverFunction');
+    const timeout = resourcesOf(template, 'AWS::Lambda::Function')[deliverId]!.Properties.Timeout as number;
+    expect(timeout * 1000).toBeGreaterThanOrEqual(DELIVERY_PACING_BUDGET_MS + DELIVERY_SETTLE_MARGIN_MS);
+  });
+
+  it('lets deliver keep each quota\'s bucket in the registry table and re-queue findings on the delivery queue', () => {
+    const { delivery } = queueIds();
+    expect(deliverEnvironment().DELIVERY_QUEUE_URL).toEqual({ Ref: delivery });
+    expect(deliverEnvironment().TABLE_NAME).toBeDefined();
+  });
+});
+
 describe('delivery queue and dead-letter queue', () => {
   it('encrypts both queues with the data key', () => {
     const keyId = logicalIdOf(template, 'AWS::KMS::Key', 'DataKey');
@@ -120,15 +143,16 @@ describe('delivery queue and dead-letter queue', () => {
     expect(visibility).toBeGreaterThanOrEqual(6 * timeout);
   });
 
-  it('feeds deliver with partial batch responses, 100-message batches and capped concurrency', () => {
+  it('feeds deliver with partial batch responses, 10-message batches (a FIFO mapping\'s most), no batching window and capped concurrency', () => {
     const { delivery } = queueIds();
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [delivery, 'Arn'] },
       FunctionName: { Ref: logicalIdOf(template, 'AWS::Lambda::Function', 'FunctionsDeliverFunction') },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BatchSize: 100,
-      MaximumBatchingWindowInSeconds: Match.anyValue(),
+      BatchSize: 10,
+      // "Batching window is not supported for FIFO queues" (Lambda developer guide).
+      MaximumBatchingWindowInSeconds: Match.absent(),
       ScalingConfig: { MaximumConcurrency: 5 },
     });
   });

@@ -111,12 +111,12 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets ingest (and onboarding, for self-healing redrives) send to the delivery queue, and only deliver send to the DLQ', () => {
+  it('lets ingest (and onboarding, for self-healing redrives, and deliver, to re-queue findings whose quota was spent) send to the delivery queue, and only deliver send to the DLQ', () => {
     const deliveryArn = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', 'QueuesDeliveryQueue'), 'Arn'] };
     const deadLetterArn = { 'Fn::GetAtt': [logicalIdOf(template, 'AWS::SQS::Queue', 'QueuesDeadLetterQueue'), 'Arn'] };
     const sendTargets = (name: FunctionName) => statementsAllowing(name, 'sqs:SendMessage').map((s) => s.Resource);
     expect(sendTargets('Ingest')).toEqual([deliveryArn]);
-    expect(sendTargets('Deliver')).toEqual([deadLetterArn]);
+    expect(sendTargets('Deliver')).toEqual([deadLetterArn, deliveryArn]);
     expect(sendTargets('Authorizer')).toEqual([]);
     expect(sendTargets('Onboarding')).toEqual([deliveryArn]);
   });

@@ -15,8 +15,8 @@ describe('the local queues on a data dir', () => {
     folder = await mkdtemp(join(tmpdir(), 'broker-queues-'));
     const first = await startQueues({ port: 0, region: 'us-east-1', dataDir: folder, visibilityTimeoutSeconds: 2, maxReceiveCount: 3 });
     let sqs = client(first.ipEndpoint);
-    await sqs.send(new SendMessageCommand({ QueueUrl: first.deliveryQueueUrl, MessageBody: 'queued' }));
-    await sqs.send(new SendMessageCommand({ QueueUrl: first.deadLetterQueueUrl, MessageBody: 'dead-lettered' }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: first.deliveryQueueUrl, MessageBody: 'queued', MessageGroupId: 'g', MessageDeduplicationId: 'q-1' }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: first.deadLetterQueueUrl, MessageBody: 'dead-lettered', MessageGroupId: 'g', MessageDeduplicationId: 'd-1' }));
     sqs.destroy();
     await first.stop();
 
@@ -45,7 +45,7 @@ describe('the local queues on a data dir', () => {
     const receive = async (queueUrl: string) => (await sqs.send(new ReceiveMessageCommand({
       QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }))).Messages ?? [];
     try {
-      await sqs.send(new SendMessageCommand({ QueueUrl: first.deadLetterQueueUrl, MessageBody: 'dead-lettered' }));
+      await sqs.send(new SendMessageCommand({ QueueUrl: first.deadLetterQueueUrl, MessageBody: 'dead-lettered', MessageGroupId: 'g', MessageDeduplicationId: 'd-1' }));
       const [held] = await receive(first.deadLetterQueueUrl);
       const released = await sqs.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: first.deadLetterQueueUrl,
         Entries: [{ Id: '0', ReceiptHandle: held!.ReceiptHandle!, VisibilityTimeout: 0 }] }));

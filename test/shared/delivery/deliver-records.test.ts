@@ -2,11 +2,12 @@ import { BatchImportFindingsCommand, InternalException, InvalidInputException, S
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CredentialResolver } from '#shared/credentials/credential-resolver.js';
-import { deliverRecords, type DeliverDeps } from '#shared/delivery/deliver-records.js';
+import { deliverRecords, type DeliverDeps, type DeliveryRecord } from '#shared/delivery/deliver-records.js';
 import { ImportPacer } from '#shared/delivery/import-pacer.js';
-import { MAX_INVALID_INPUT_ISOLATION_CALLS } from '#shared/limits.js';
+import { MemoryQuotaStates } from '#shared/delivery/quota-states.js';
+import { MAX_DEFERRAL_MS, MAX_INVALID_INPUT_ISOLATION_CALLS } from '#shared/limits.js';
 import { SecurityHubClients } from '#shared/delivery/securityhub-clients.js';
 import type { Registration } from '#shared/registry/model.js';
 import type { Registry } from '#shared/registry/registry.js';
@@ -24,9 +25,18 @@ const registration: Registration = {
 };
 const productArn = 'arn:aws:securityhub:us-east-1:111111111111:product/acme/scanner';
 
-function record(receiveCount: number, count: number, findings: Array<Record<string, unknown>> = Array.from({ length: count }, (_, i) => ({ Id: `f-${i}`, ProductArn: productArn, AwsAccountId: registration.accountId }))) {
-  const body = JSON.stringify({ v: 1, submissionId: 's-1', partnerId: 'acme', accountId: registration.accountId, region: 'us-east-1', productKey: 'acme/scanner', findings });
+function record(receiveCount: number, count: number, findings: Array<Record<string, unknown>> = Array.from({ length: count }, (_, i) => ({ Id: `f-${i}`, ProductArn: productArn, AwsAccountId: registration.accountId })), extra: Record<string, unknown> = {}) {
+  const body = JSON.stringify({ v: 1, submissionId: 's-1', partnerId: 'acme', accountId: registration.accountId, region: 'us-east-1', productKey: 'acme/scanner',
+    quotaKey: `${registration.accountId}/us-east-1`, findings, ...extra });
   return { messageId: `m-${receiveCount}`, body, receiveCount };
+}
+
+const DEAD_LETTER_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/111111111111/dlq.fifo';
+const DELIVERY_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/111111111111/delivery.fifo';
+
+/** A minute to wait for quotas, unless a test says otherwise. */
+function deliver(records: DeliveryRecord[], dependencies: DeliverDeps = deps(), waitMs = 60_000) {
+  return deliverRecords(records, dependencies, { deadline: Date.now() + waitMs });
 }
 
 function deps(): DeliverDeps {
@@ -39,16 +49,17 @@ function deps(): DeliverDeps {
     } as unknown as Registry,
     credentials: new CredentialResolver(new STSClient({ region: 'us-east-1' }), { sessionNamePrefix: 'securityhub-broker' }),
     securityHub: new SecurityHubClients(),
-    pacer: new ImportPacer(),
+    quotaStates: new MemoryQuotaStates(),
     sqs: new SQSClient({ region: 'us-east-1' }),
-    deadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/111111111111/dlq',
+    deliveryQueueUrl: DELIVERY_QUEUE_URL,
+    deadLetterQueueUrl: DEAD_LETTER_QUEUE_URL,
     maxReceiveCount: 3,
   };
 }
 
 /** Dead-lettered findings' ids and the reason attributes they were sent with. */
 function deadLettered(): Array<{ ids: string[]; code: string; message: string }> {
-  return sqs.commandCalls(SendMessageBatchCommand).flatMap((call) =>
+  return sqs.commandCalls(SendMessageBatchCommand).filter((call) => call.args[0].input.QueueUrl === DEAD_LETTER_QUEUE_URL).flatMap((call) =>
     (call.args[0].input.Entries ?? []).map((entry) => ({
       ids: (JSON.parse(entry.MessageBody ?? '{}') as { findings: Array<{ Id: string }> }).findings.map((f) => f.Id),
       code: entry.MessageAttributes?.ErrorCode?.StringValue ?? '',
@@ -72,13 +83,13 @@ afterEach(() => {
 
 describe('deliverRecords on a transient failure', () => {
   it('leaves the record to SQS before its last delivery, and dead-letters nothing', async () => {
-    const report = await deliverRecords([record(1, 150)], deps());
+    const report = await deliver([record(1, 150)], deps());
     expect(report).toMatchObject({ imported: 100, deadLettered: 0, failedMessageIds: ['m-1'] });
     expect(deadLettered()).toEqual([]);
   });
 
   it('on the last delivery dead-letters only the findings that failed, with the last error', async () => {
-    const report = await deliverRecords([record(3, 150)], deps());
+    const report = await deliver([record(3, 150)], deps());
     expect(report).toMatchObject({ imported: 100, deadLettered: 50, failedMessageIds: [] });
     const letters = deadLettered();
     expect(letters.flatMap((l) => l.ids)).toEqual(Array.from({ length: 50 }, (_, i) => `f-${100 + i}`));
@@ -88,11 +99,21 @@ describe('deliverRecords on a transient failure', () => {
 
   it('fails the record instead of losing findings when the DLQ refuses them', async () => {
     sqs.on(SendMessageBatchCommand).rejects(new Error('DLQ unavailable'));
-    const report = await deliverRecords([record(3, 150)], deps());
+    const report = await deliver([record(3, 150)], deps());
     expect(report.failedMessageIds).toEqual(['m-3']);
     expect(report.deadLettered).toBe(0);
   });
 });
+
+/** What went back to the delivery queue: each message's group, deduplication id and body. */
+function requeued(): Array<{ groupId: string; deduplicationId: string; body: { findings: Array<{ Id: string }>; deferredSince?: string } }> {
+  return sqs.commandCalls(SendMessageBatchCommand).filter((call) => call.args[0].input.QueueUrl === DELIVERY_QUEUE_URL).flatMap((call) =>
+    (call.args[0].input.Entries ?? []).map((entry) => ({
+      groupId: entry.MessageGroupId ?? '', deduplicationId: entry.MessageDeduplicationId ?? '',
+      body: JSON.parse(entry.MessageBody ?? '{}') as { findings: Array<{ Id: string }>; deferredSince?: string },
+    })),
+  );
+}
 
 describe('deliverRecords under throttling', () => {
   it.each([
@@ -100,41 +121,71 @@ describe('deliverRecords under throttling', () => {
     ['LimitExceededException', 429],
     ['ThrottlingException', 429],
     ['SomeFutureThrottle', 429],
-  ])('counts %s (%i) as throttled and leaves the record to SQS', async (name, status) => {
+  ])('counts %s (%i) as throttled, backs off, and re-queues the findings in their quota\'s group when time runs out, spending no receive', async (name, status) => {
     securityHub.reset();
     securityHub.on(BatchImportFindingsCommand).rejects(Object.assign(new Error('slow down'), { name, $metadata: { httpStatusCode: status } }));
-    const report = await deliverRecords([record(1, 30)], deps());
-    expect(report).toMatchObject({ imported: 0, throttled: 30, deadLettered: 0, failedMessageIds: ['m-1'] });
+    const report = await deliver([record(1, 30)], deps(), 300);
+    expect(report).toMatchObject({ imported: 0, throttled: 1, deferred: 30, deadLettered: 0, retrying: 0, failedMessageIds: [] });
+    const [message, ...more] = requeued();
+    expect(more).toEqual([]);
+    expect(message?.groupId).toBe('222222222222/us-east-1');
+    expect(message?.deduplicationId).toMatch(/^[\w-]{36}$/);
+    expect(message?.body.findings).toHaveLength(30);
+    expect(Date.parse(message?.body.deferredSince ?? '')).toBeGreaterThan(Date.now() - 60_000);
+    expect(deadLettered()).toEqual([]);
+  });
+
+  it('retries a throttled call, paced, while the invocation has time, and imports on the retry', async () => {
+    securityHub.reset();
+    securityHub.on(BatchImportFindingsCommand)
+      .rejectsOnce(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } }))
+      .resolves({ SuccessCount: 30, FailedCount: 0, FailedFindings: [] });
+    const report = await deliver([record(1, 30)]);
+    expect(report).toMatchObject({ imported: 30, throttled: 1, deferred: 0, failedMessageIds: [] });
+    expect(securityHub.commandCalls(BatchImportFindingsCommand)).toHaveLength(2);
+    expect(requeued()).toEqual([]);
+  });
+
+  it('dead-letters findings that have waited for their quota longer than MAX_DEFERRAL_MS, with the reason', async () => {
+    securityHub.reset();
+    securityHub.on(BatchImportFindingsCommand).rejects(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } }));
+    const since = new Date(Date.now() - MAX_DEFERRAL_MS - 60_000).toISOString();
+    const report = await deliver([record(1, 5, undefined, { deferredSince: since })], deps(), 300);
+    expect(report).toMatchObject({ imported: 0, deferred: 0, deadLettered: 5, failedMessageIds: [] });
+    expect(deadLettered()[0]).toMatchObject({ code: 'Throttled', message: expect.stringMatching(/^Gave up after \d+ minutes of waiting for account 222222222222's BatchImportFindings quota/) });
+    expect(requeued()).toEqual([]);
+  });
+
+  it('retries the record whole when the re-queue fails, so nothing is lost', async () => {
+    securityHub.reset();
+    securityHub.on(BatchImportFindingsCommand).rejects(Object.assign(new Error('slow down'), { name: 'TooManyRequestsException', $metadata: { httpStatusCode: 429 } }));
+    sqs.on(SendMessageBatchCommand).rejects(new Error('SQS unavailable'));
+    const report = await deliver([record(1, 5)], deps(), 300);
+    expect(report).toMatchObject({ deferred: 0, retrying: 5, failedMessageIds: ['m-1'] });
   });
 });
 
 describe('deliverRecords when STS refuses the AssumeRole', () => {
   const stsError = (name: string, status: number, message: string) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 
-  it('leaves findings to SQS when STS throttles (Throttling, HTTP 400) before the last receive', async () => {
+  it.each([1, 3])('re-queues findings when STS throttles the AssumeRole (Throttling, HTTP 400), on receive %i alike: no receive spent', async (receiveCount) => {
     sts.on(AssumeRoleCommand).rejects(stsError('Throttling', 400, 'Rate exceeded'));
-    const report = await deliverRecords([record(1, 5)], deps());
-    expect(report).toMatchObject({ imported: 0, deadLettered: 0, retrying: 5, failedMessageIds: ['m-1'] });
+    const report = await deliver([record(receiveCount, 5)], deps());
+    expect(report).toMatchObject({ imported: 0, deadLettered: 0, deferred: 5, retrying: 0, failedMessageIds: [] });
+    expect(requeued().flatMap((m) => m.body.findings.map((f) => f.Id))).toEqual(['f-0', 'f-1', 'f-2', 'f-3', 'f-4']);
     expect(deadLettered()).toEqual([]);
-  });
-
-  it('dead-letters STS throttling only on the last receive, with the last error', async () => {
-    sts.on(AssumeRoleCommand).rejects(stsError('Throttling', 400, 'Rate exceeded'));
-    const report = await deliverRecords([record(3, 5)], deps());
-    expect(report).toMatchObject({ imported: 0, deadLettered: 5, failedMessageIds: [] });
-    expect(deadLettered()[0]).toMatchObject({ code: 'Throttled', message: expect.stringMatching(/^Gave up after 3 deliveries; last error: sts throttled/) });
   });
 
   it('gives an AccessDenied on the first receive another receive (IAM changes take a moment to apply)', async () => {
     sts.on(AssumeRoleCommand).rejects(stsError('AccessDenied', 403, 'User: x is not authorized to perform: sts:AssumeRole on resource: y'));
-    const report = await deliverRecords([record(1, 5)], deps());
+    const report = await deliver([record(1, 5)], deps());
     expect(report).toMatchObject({ imported: 0, deadLettered: 0, retrying: 5, failedMessageIds: ['m-1'] });
     expect(deadLettered()).toEqual([]);
   });
 
   it('dead-letters an AccessDenied from the second receive on as AssumeRoleDenied with the fix', async () => {
     sts.on(AssumeRoleCommand).rejects(stsError('AccessDenied', 403, 'User: x is not authorized to perform: sts:AssumeRole on resource: y'));
-    const report = await deliverRecords([record(1, 2), record(2, 3)], deps());
+    const report = await deliver([record(1, 2), record(2, 3)], deps());
     // The first receive's record waits for its retry; the second receive's findings go with the reason.
     expect(report).toMatchObject({ imported: 0, deadLettered: 3, retrying: 2, failedMessageIds: ['m-1'] });
     const letters = deadLettered();
@@ -159,7 +210,7 @@ describe('deliverRecords with findings that share an Id', () => {
       return { SuccessCount: input.Findings.length - failed.length, FailedCount: failed.length, FailedFindings: failed };
     });
     const findings = [finding('dup', { Title: 'ok', UpdatedAt: '2026-01-01T00:00:00Z' }), finding('other'), finding('dup', { Title: 'bad', UpdatedAt: '2026-01-02T00:00:00Z' })];
-    const report = await deliverRecords([record(1, 0, findings)], deps());
+    const report = await deliver([record(1, 0, findings)], deps());
     expect(report).toMatchObject({ imported: 2, deadLettered: 1, failedMessageIds: [] });
     expect(importedPerCall().map((call) => call.map((f) => `${String(f.Id)}:${String(f.Title)}`))).toEqual([['dup:ok', 'other:undefined'], ['dup:bad']]);
     expect(deadLettered()).toEqual([{ ids: ['dup'], code: 'InvalidInput', message: expect.stringContaining('data.Title is bad') }]);
@@ -182,11 +233,10 @@ describe('deliverRecords when Security Hub refuses a whole call as InvalidInputE
   it('splits the chunk to isolate the one invalid finding, imports the other 99 and dead-letters that one with the AWS message, within 2*log2(100) extra calls', async () => {
     refuseWhenBad();
     const findings = Array.from({ length: 100 }, (_, i) => finding(`f-${i}`, i === 37 ? { Title: 'bad' } : {}));
-    let paced = 0;
-    const pacer = new ImportPacer();
-    const take = pacer.take.bind(pacer);
-    pacer.take = async (key) => { paced++; return take(key); };
-    const report = await deliverRecords([record(1, 0, findings)], { ...deps(), pacer });
+    const take = vi.spyOn(ImportPacer.prototype, 'take');
+    const report = await deliver([record(1, 0, findings)]);
+    const paced = take.mock.calls.length;
+    take.mockRestore();
     expect(report).toMatchObject({ imported: 99, deadLettered: 1, retrying: 0, failedMessageIds: [] });
     expect(deadLettered()).toEqual([{ ids: ['f-37'], code: 'InvalidInput', message: expect.stringContaining('Finding f-37 has an invalid Title') }]);
     const calls = importedPerCall();
@@ -199,7 +249,7 @@ describe('deliverRecords when Security Hub refuses a whole call as InvalidInputE
   it('bounds the extra calls when many findings are invalid, dead-lettering what it could not isolate', async () => {
     refuseWhenBad();
     const findings = Array.from({ length: 100 }, (_, i) => finding(`f-${i}`, i % 10 === 0 ? { Title: 'bad' } : {}));
-    const report = await deliverRecords([record(1, 0, findings)], deps());
+    const report = await deliver([record(1, 0, findings)], deps());
     const calls = importedPerCall();
     expect(MAX_INVALID_INPUT_ISOLATION_CALLS).toBe(28);
     expect(calls.length - 1).toBe(MAX_INVALID_INPUT_ISOLATION_CALLS);

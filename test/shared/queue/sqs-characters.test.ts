@@ -62,7 +62,7 @@ describe('sendMessages with characters SQS refuses', () => {
 
   it('queues them, and the body parses back to exactly the characters sent', async () => {
     const [message] = packDeliveryMessages(group, [{ Id: 'f-1', Title: ODD }]);
-    const { failed } = await sendMessages(sqs, local.deliveryQueueUrl, [{ body: JSON.stringify(message), attributes: { AwsAccountId: group.accountId } }]);
+    const { failed } = await sendMessages(sqs, local.deliveryQueueUrl, [{ body: JSON.stringify(message), attributes: { AwsAccountId: group.accountId }, groupId: 'g', deduplicationId: 'd-1' }]);
     expect(failed).toEqual([]);
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: local.deliveryQueueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 0 }));
     expect(parseDeliveryMessage(Messages[0]!.Body!).findings[0]!.Title).toBe(ODD);

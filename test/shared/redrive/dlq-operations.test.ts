@@ -1,4 +1,4 @@
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startQueues, type LocalQueues } from '#infra/local/queues.js';
 import { listDeadLetters, purgeDeadLetters, redriveDeadLetters, summarizeDeadLetters } from '#shared/redrive/dlq-operations.js';
@@ -12,12 +12,16 @@ let queues: DlqQueues;
 const A = '222222222222';
 const B = '333333333333';
 
-/** Drains a queue (the test owns it), returning every message with its attributes. */
+/**
+ * Drains a queue (the test owns it), returning every message with its attributes. Received messages
+ * are deleted: in a FIFO queue one left in flight would hold back its whole message group.
+ */
 async function drain(queueUrl: string) {
   const all = [];
   for (;;) {
     const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], VisibilityTimeout: 30, WaitTimeSeconds: 0 }));
     if (Messages.length === 0) return all;
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
     all.push(...Messages);
   }
 }
