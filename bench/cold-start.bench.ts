@@ -21,9 +21,16 @@ const RUNS = 9;
 
 /**
  * What each function reads at import (its zod-validated configuration) and what Lambda sets: the
- * values only have to be well formed, nothing is called at init.
+ * values only have to be well formed, nothing is called at init. Lambda's own variables ("Defined
+ * runtime environment variables", AWS Lambda developer guide) matter: with AWS_EXECUTION_ENV set the
+ * Powertools tracer is on, as in the stack (active tracing), and patches http/https at init, and with
+ * LAMBDA_TASK_ROOT set the X-Ray SDK sets up its Lambda mode; without them the bench measured a tracer
+ * that does nothing.
  */
 const LAMBDA_ENVIRONMENT: Record<string, string> = {
+  AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x', LAMBDA_TASK_ROOT: '/var/task', LAMBDA_RUNTIME_DIR: '/var/runtime',
+  AWS_LAMBDA_FUNCTION_NAME: 'securityhub-broker-bench', AWS_LAMBDA_FUNCTION_VERSION: '$LATEST', AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
+  AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000', AWS_XRAY_CONTEXT_MISSING: 'LOG_ERROR', TZ: ':UTC',
   AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1', AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
   AWS_ACCESS_KEY_ID: 'AKIABENCHCOLDSTART01', AWS_SECRET_ACCESS_KEY: 'bench-cold-start', AWS_SESSION_TOKEN: 'bench',
   POWERTOOLS_SERVICE_NAME: 'securityhub-broker', POWERTOOLS_METRICS_NAMESPACE: 'SecurityHubBroker', POWERTOOLS_LOG_LEVEL: 'INFO',

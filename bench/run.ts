@@ -19,7 +19,10 @@ const suites: Array<() => Promise<{ default: BenchSuite }>> = [
 ];
 
 async function main(): Promise<void> {
-  const only = process.argv[2];
+  // `npm run bench -- [suite] [--quick]`: one suite, and smaller scenarios (about a fifth) for a quick look.
+  const quick = process.argv.includes('--quick');
+  if (quick) process.env.BENCH_QUICK = '1';
+  const only = process.argv.slice(2).find((arg) => !arg.startsWith('--'));
   const rows: BenchRow[] = [];
   for (const load of suites) {
     const suite = (await load()).default;
@@ -39,7 +42,7 @@ async function main(): Promise<void> {
       return 'unknown';
     }
   })();
-  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, machine, commit, parameters: { only: only ?? 'all' }, rows }, null, 2));
+  await writeFile(out, JSON.stringify({ at: new Date().toISOString(), node: process.version, machine, commit, parameters: { only: only ?? 'all', quick }, rows }, null, 2));
   console.log(`results written to ${out}`);
 }
 

@@ -41,6 +41,7 @@ const ROUTES: Record<string, Handler> = {
     return { operation, accountId, count: state.callCount(operation, accountId) };
   },
   'POST reset-counters': (state) => state.resetCounters(),
+  'GET import-log': (state, input) => state.importLog.read(optionalText(input, 'accountId')),
   'GET findings': (state, input) => ({ findings: state.findings(text(input, 'accountId'), text(input, 'region')) }),
   'POST faults': (state, input) => state.injectFault(input as unknown as FaultSpec),
   'DELETE faults': (state) => state.clearFaults(),

@@ -4,6 +4,7 @@
  * seeding use. The HTTP handlers read and change the same objects.
  */
 import { ACCOUNT_ID_PATTERN, parseProductArn } from './arn.js';
+import { ImportLog } from './import-log.js';
 import { CallLog } from './call-log.js';
 import { Clock } from './clock.js';
 import { FaultRegistry } from './faults.js';
@@ -45,6 +46,7 @@ export class EmulatorState {
   readonly hubs: HubStore;
   readonly findingStore: FindingStore;
   readonly callLog = new CallLog();
+  readonly importLog = new ImportLog();
   readonly faults = new FaultRegistry();
   readonly importBuckets = new TokenBuckets(this.clock, IMPORT_RATE_PER_SECOND, IMPORT_BURST);
   private readonly accounts = new Set<string>();
@@ -173,6 +175,7 @@ export class EmulatorState {
 
   resetCounters(): void {
     this.callLog.reset();
+    this.importLog.reset();
   }
 
   findings(accountId: string, region: string): Finding[] {

@@ -122,8 +122,10 @@ export function batchImportFindings(context: OperationContext): HttpReply {
   }
   // Stored in the request's order (a repeated Id is judged against the one before it), in one durable
   // commit for the whole call (persistence.ts), before the call is answered.
+  const stored: Array<[string, string]> = [];
   state.persistence.batch(() => {
-    for (const finding of accepted) state.findingStore.put(region, finding);
+    for (const finding of accepted) if (state.findingStore.put(region, finding) !== 'ignored') stored.push([String(finding.AwsAccountId), String(finding.Id)]);
   });
+  state.importLog.record({ accountId: context.caller.accountId, region, at: state.clock.now(), findings: findings.length, stored: stored.length }, stored);
   return ok({ SuccessCount: findings.length - failed.length, FailedCount: failed.length, FailedFindings: failed }, context.requestId);
 }

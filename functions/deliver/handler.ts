@@ -14,6 +14,7 @@ import { DELIVERY_PACING_BUDGET_MS, DELIVERY_SETTLE_MARGIN_MS } from '#shared/li
 import { CredentialResolver } from '#shared/credentials/credential-resolver.js';
 import { SUSPENSION_POLICY } from '#shared/delivery/access-failures.js';
 import { deliverRecords, type DeliveryReport } from '#shared/delivery/deliver-records.js';
+import { SQS_DELIVERY_OPTIONS, withoutSdkLogging } from '#shared/aws/quiet-clients.js';
 import { DynamoQuotaStates } from '#shared/delivery/quota-states.js';
 import { SecurityHubClients } from '#shared/delivery/securityhub-clients.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
@@ -39,16 +40,16 @@ const config = readConfig(
  * simulated container, so several invocations run at once as the event source mapping scales.
  */
 export function createDeliverHandler() {
-  const dynamo = tracer.captureAWSv3Client(new DynamoDBClient({}));
+  const dynamo = tracer.captureAWSv3Client(withoutSdkLogging(new DynamoDBClient({})));
   const deps = {
     registry: new DynamoRegistry(dynamo, config.TABLE_NAME),
     credentials: new CredentialResolver(tracer.captureAWSv3Client(new STSClient({})), {
       sessionNamePrefix: config.ROLE_SESSION_NAME_PREFIX,
       onAssumeRole: () => metrics.addMetric('AssumeRoleCalls', MetricUnit.Count, 1),
     }),
-    securityHub: new SecurityHubClients((client) => tracer.captureAWSv3Client(client)),
+    securityHub: new SecurityHubClients((client) => tracer.captureAWSv3Client(withoutSdkLogging(client))),
     quotaStates: new DynamoQuotaStates(DynamoDBDocumentClient.from(dynamo), config.TABLE_NAME),
-    sqs: tracer.captureAWSv3Client(new SQSClient({})),
+    sqs: tracer.captureAWSv3Client(withoutSdkLogging(new SQSClient(SQS_DELIVERY_OPTIONS))),
     deliveryQueueUrl: config.DELIVERY_QUEUE_URL,
     deadLetterQueueUrl: config.DEAD_LETTER_QUEUE_URL,
     maxReceiveCount: config.MAX_RECEIVE_COUNT,

@@ -66,6 +66,11 @@ export const DEFAULTS = {
    * share what is left (docs/performance.md).
    */
   deliverMaxConcurrency: 5,
+  /**
+   * The deliver function's timeout: an invocation waits at most 10 s for quotas
+   * (DELIVERY_PACING_BUDGET_MS), then needs a few seconds for STS, dead letters and re-queued findings.
+   */
+  deliverTimeoutSeconds: 120,
   requireApiKeys: false,
   apiGatewayCloudWatchRole: true,
   /** A request carries up to 1,000 findings, so 50 requests/s is already ~50,000 findings/s. */

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -22,12 +23,15 @@ export interface SqsPollerOptions {
    */
   batchSize: number;
   functionName: string;
-  /**
-   * The function's timeout, in the context each invocation gets. Keep it within the queue's visibility
-   * timeout, as Lambda requires of a deployed mapping: a message that reappears while its invocation
-   * still runs would be delivered twice.
-   */
+  /** The function's timeout, in the context each invocation gets (the deployed one's). */
   timeoutMs: number;
+  /**
+   * The queue's visibility timeout. Deployed, it is 6x the function's timeout, so a message never
+   * reappears while its invocation runs; local runs keep it short so retries come back in seconds,
+   * and the poller keeps the messages of a running invocation hidden instead (ChangeMessageVisibility
+   * every half timeout), which gives the same guarantee.
+   */
+  visibilityTimeoutSeconds: number;
 }
 
 /**
@@ -116,6 +120,9 @@ export class SqsPoller {
 
   private async invoke(handler: SqsHandler, messages: Message[]): Promise<void> {
     this.busy += 1;
+    const keepHidden = this.options.visibilityTimeoutSeconds > 0
+      ? setInterval(() => void this.hide(messages).catch(() => undefined), (this.options.visibilityTimeoutSeconds * 1000) / 2)
+      : undefined;
     try {
       const event: SQSEvent = { Records: messages.map((message) => this.toRecord(message)) };
       let failed: Set<string>;
@@ -126,6 +133,8 @@ export class SqsPoller {
       } catch (error) {
         process.stderr.write(`poller: ${this.options.functionName} failed, whole batch left for retry: ${(error as Error).message}\n`);
         failed = new Set(messages.map((message) => message.MessageId!));
+      } finally {
+        clearInterval(keepHidden);
       }
       const done = messages.filter((message) => !failed.has(message.MessageId!));
       if (done.length > 0) {
@@ -138,6 +147,15 @@ export class SqsPoller {
       }
     } finally {
       this.busy -= 1;
+    }
+  }
+
+  private async hide(messages: Message[]): Promise<void> {
+    for (let i = 0; i < messages.length; i += 10) {
+      await this.sqs.send(new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: this.options.queueUrl,
+        Entries: messages.slice(i, i + 10).map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle!, VisibilityTimeout: this.options.visibilityTimeoutSeconds })),
+      }));
     }
   }
 

@@ -9,6 +9,7 @@ import { ensureTable, startDynamo } from './dynamo.js';
 import { startEmulator, type Emulator } from '#emulator/index.js';
 import { DEFAULTS } from '#infra/cdk/config.js';
 import { startQueues } from './queues.js';
+import { interceptLocalhostDns } from 'fauxqs';
 import { SqsPoller, type SqsHandler } from './sqs-poller.js';
 
 export interface LocalStackOptions {
@@ -82,20 +83,36 @@ export const LOCAL_BROKER = {
 
 let startedInThisProcess = false;
 
+/** Where the broker's AWS services listen: in this process (startLocalStack) or another (the benchmark). */
+export interface ServiceEndpoints {
+  region: string;
+  emulatorUrl: string;
+  dynamoEndpoint: string;
+  sqsEndpoint: string;
+  sqsIpEndpoint: string;
+  deliveryQueueUrl: string;
+  deadLetterQueueUrl: string;
+  deliveryQueueArn: string;
+  deadLetterQueueArn: string;
+  maxReceiveCount: number;
+  visibilityTimeoutSeconds: number;
+}
+
+export interface LocalServices extends ServiceEndpoints {
+  emulator: Emulator;
+  stop(): Promise<void>;
+}
+
 /**
- * The whole broker on one machine: dynalite, fauxqs, the STS/Security Hub emulator, the real
- * handlers behind an API Gateway-like front, and a poller in place of the event source mapping.
- * The handlers run unchanged: the environment points the AWS SDK at the local services
- * (AWS_ENDPOINT_URL_<SERVICE>) before they are imported.
+ * The AWS side of the local stack: the STS/Security Hub emulator with the broker's own identities,
+ * dynalite with the registry table, fauxqs with the FIFO queues. The benchmark runs them in a
+ * process of their own, so the broker's CPU is measured apart from theirs.
  */
-export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  // The handlers read their configuration once, at import, as in Lambda: one stack per process.
-  if (startedInThisProcess) throw new Error('startLocalStack: one local stack per process (the handlers are configured at import)');
-  startedInThisProcess = true;
+export async function startLocalServices(options: LocalStackOptions = {}): Promise<LocalServices> {
   const region = options.region ?? 'us-east-1';
   const maxReceiveCount = options.maxReceiveCount ?? 3;
+  const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 2;
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
-
   // The emulated customer accounts outlive the broker, as in AWS: their roles, hubs and imported
   // findings are kept under the data dir, so a restart (or a crash) of the broker finds them again.
   const emulator = await startEmulator({ port: options.emulatorPort ?? 0, ...(options.dataDir ? { dataDir: join(options.dataDir, 'emulator') } : {}) });
@@ -108,23 +125,64 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     accessKeyId: LOCAL_BROKER.operatorAccessKeyId, secretAccessKey: LOCAL_BROKER.operatorSecretAccessKey });
   const dynamo = await startDynamo(options.dynamoPort ?? 0, options.dataDir && join(options.dataDir, 'dynamodb'));
   const queues = await startQueues({
-    port: options.sqsPort ?? 0, region, maxReceiveCount,
-    visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 2,
+    port: options.sqsPort ?? 0, region, maxReceiveCount, visibilityTimeoutSeconds,
     ...(options.dataDir ? { dataDir: join(options.dataDir, 'sqs') } : {}),
   });
+  const dynamoClient = new DynamoDBClient({ region, endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  await ensureTable(dynamoClient, LOCAL_BROKER.tableName);
+  dynamoClient.destroy();
+  return {
+    region, emulator, emulatorUrl: emulator.url, dynamoEndpoint: dynamo.endpoint,
+    sqsEndpoint: queues.endpoint, sqsIpEndpoint: queues.ipEndpoint,
+    deliveryQueueUrl: queues.deliveryQueueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl,
+    deliveryQueueArn: queues.deliveryQueueArn, deadLetterQueueArn: queues.deadLetterQueueArn,
+    maxReceiveCount, visibilityTimeoutSeconds,
+    stop: async () => {
+      await queues.stop();
+      await dynamo.stop();
+      await emulator.stop();
+    },
+  };
+}
 
+export interface LocalBroker {
+  apiUrl: string;
+  registry: DynamoRegistry;
+  sqs: SQSClient;
+  poller: SqsPoller;
+  stop(): Promise<void>;
+}
+
+/**
+ * The broker itself on the given services: the real handlers behind an API Gateway-like front, and a
+ * poller in place of the event source mapping. The handlers run unchanged: the environment points the
+ * AWS SDK at the services (AWS_ENDPOINT_URL_<SERVICE>) before they are imported, so one broker fits a
+ * process. Without `verifyCredentials` (the emulator's key lookup, for SigV4) only the partner routes
+ * are served.
+ */
+export async function startBrokerOn(
+  services: ServiceEndpoints,
+  options: LocalStackOptions,
+  emulator?: Pick<Emulator, 'state'>,
+): Promise<LocalBroker> {
+  // The handlers read their configuration once, at import, as in Lambda: one stack per process.
+  if (startedInThisProcess) throw new Error('startLocalStack: one local stack per process (the handlers are configured at import)');
+  startedInThisProcess = true;
+  const { region, maxReceiveCount, visibilityTimeoutSeconds } = services;
+  // Queue URLs name sqs.<region>.localhost, which resolves only with fauxqs's DNS patch (a no-op where startQueues set it).
+  const restoreDns = interceptLocalhostDns();
   Object.assign(process.env, {
     AWS_REGION: region,
     AWS_ACCESS_KEY_ID: LOCAL_BROKER.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_BROKER.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SQS: queues.endpoint,
-    AWS_ENDPOINT_URL_STS: emulator.url,
-    AWS_ENDPOINT_URL_SECURITYHUB: emulator.url,
-    AWS_ENDPOINT_URL_IAM: emulator.url,
+    AWS_ENDPOINT_URL_DYNAMODB: services.dynamoEndpoint,
+    AWS_ENDPOINT_URL_SQS: services.sqsEndpoint,
+    AWS_ENDPOINT_URL_STS: services.emulatorUrl,
+    AWS_ENDPOINT_URL_SECURITYHUB: services.emulatorUrl,
+    AWS_ENDPOINT_URL_IAM: services.emulatorUrl,
     TABLE_NAME: LOCAL_BROKER.tableName,
-    DELIVERY_QUEUE_URL: queues.deliveryQueueUrl,
-    DEAD_LETTER_QUEUE_URL: queues.deadLetterQueueUrl,
+    DELIVERY_QUEUE_URL: services.deliveryQueueUrl,
+    DEAD_LETTER_QUEUE_URL: services.deadLetterQueueUrl,
     MAX_RECEIVE_COUNT: String(maxReceiveCount),
     ROLE_SESSION_NAME_PREFIX: LOCAL_BROKER.roleSessionNamePrefix,
     DELIVERY_PRINCIPAL_ARN: LOCAL_BROKER.principalArn,
@@ -144,7 +202,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   delete process.env.AWS_PROFILE;
 
   const dynamoClient = new DynamoDBClient({});
-  await ensureTable(dynamoClient, LOCAL_BROKER.tableName);
   const sqs = new SQSClient({});
 
   const [{ handler: authorizer }, { handler: ingest }, { createDeliverHandler }, { handler: onboarding }] = await Promise.all([
@@ -158,39 +215,57 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const front: ApiFront = await startApiFront({
     port: options.apiPort ?? 0, region, accountId: LOCAL_BROKER.accountId, stage: 'v1',
     authorizer: authorizer as unknown as AuthorizerHandler,
-    credentials: { lookup: (accessKeyId) => emulator.state.credentials.lookup(accessKeyId), now: () => emulator.state.clock.now() },
+    credentials: emulator
+      ? { lookup: (accessKeyId) => emulator.state.credentials.lookup(accessKeyId), now: () => emulator.state.clock.now() }
+      : { lookup: () => undefined, now: () => Date.now() },
     routes: [
       { method: 'POST', resource: '/v1/findings', functionName: 'ingest', handler: ingest as unknown as ProxyHandler },
       { method: 'POST', resource: '/v1/findings:validate', functionName: 'ingest', handler: ingest as unknown as ProxyHandler },
-      ...ONBOARDING_METHODS.map(({ method, resource }) => onboardingRoute(method, resource)),
+      ...(emulator ? ONBOARDING_METHODS.map(({ method, resource }) => onboardingRoute(method, resource)) : []),
     ],
   });
   // One deliver handler per simulated container, each with its own clients and caches, as Lambda scales the mapping.
-  const visibilityTimeoutSeconds = options.visibilityTimeoutSeconds ?? 2;
   const containers = Array.from({ length: options.deliverConcurrency ?? DEFAULTS.deliverMaxConcurrency }, () => createDeliverHandler() as unknown as SqsHandler);
   const poller = new SqsPoller(sqs, containers, {
-    queueUrl: queues.deliveryQueueUrl,
-    queueArn: queues.deliveryQueueArn,
+    queueUrl: services.deliveryQueueUrl,
+    queueArn: services.deliveryQueueArn,
     region, batchSize: options.batchSize ?? 10, functionName: 'deliver',
-    // Within the visibility timeout, as in the CDK stack (6x the function's timeout), and at most the deployed 120 s.
-    timeoutMs: Math.min(visibilityTimeoutSeconds * 1000, 120_000),
+    timeoutMs: DEFAULTS.deliverTimeoutSeconds * 1000, visibilityTimeoutSeconds,
   });
   if (options.startPoller !== false) poller.start();
-
   return {
-    apiUrl: front.url, region, emulator, dynamoEndpoint: dynamo.endpoint, sqsEndpoint: queues.endpoint, sqsIpEndpoint: queues.ipEndpoint,
-    deliveryQueueArn: queues.deliveryQueueArn, deadLetterQueueArn: queues.deadLetterQueueArn,
-    tableName: LOCAL_BROKER.tableName, deliveryQueueUrl: queues.deliveryQueueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl,
-    brokerAccountId: LOCAL_BROKER.accountId, brokerPrincipalArn: LOCAL_BROKER.principalArn, verifierPrincipalArn: LOCAL_BROKER.verifierPrincipalArn,
-    registry: new DynamoRegistry(dynamoClient, LOCAL_BROKER.tableName), sqs, poller,
+    apiUrl: front.url, registry: new DynamoRegistry(dynamoClient, LOCAL_BROKER.tableName), sqs, poller,
     stop: async () => {
       await poller.stop();
       await front.stop();
-      await queues.stop();
-      await dynamo.stop();
-      await emulator.stop();
       dynamoClient.destroy();
       sqs.destroy();
+      restoreDns();
+    },
+  };
+}
+
+/**
+ * The whole broker on one machine: dynalite, fauxqs, the STS/Security Hub emulator, the real
+ * handlers behind an API Gateway-like front, and a poller in place of the event source mapping.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  if (startedInThisProcess) throw new Error('startLocalStack: one local stack per process (the handlers are configured at import)');
+  const services = await startLocalServices(options);
+  const broker = await startBrokerOn(services, options, services.emulator).catch(async (error: unknown) => {
+    await services.stop();
+    throw error;
+  });
+  return {
+    apiUrl: broker.apiUrl, region: services.region, emulator: services.emulator, dynamoEndpoint: services.dynamoEndpoint,
+    sqsEndpoint: services.sqsEndpoint, sqsIpEndpoint: services.sqsIpEndpoint,
+    deliveryQueueArn: services.deliveryQueueArn, deadLetterQueueArn: services.deadLetterQueueArn,
+    tableName: LOCAL_BROKER.tableName, deliveryQueueUrl: services.deliveryQueueUrl, deadLetterQueueUrl: services.deadLetterQueueUrl,
+    brokerAccountId: LOCAL_BROKER.accountId, brokerPrincipalArn: LOCAL_BROKER.principalArn, verifierPrincipalArn: LOCAL_BROKER.verifierPrincipalArn,
+    registry: broker.registry, sqs: broker.sqs, poller: broker.poller,
+    stop: async () => {
+      await broker.stop();
+      await services.stop();
     },
   };
 }

@@ -20,6 +20,7 @@ export interface DeliveryGroupInput {
 }
 
 export interface GroupDeps {
+  now?: () => number;
   credentials: CredentialResolver;
   securityHub: SecurityHubClients;
   pacer: ImportPacer;
@@ -53,11 +54,18 @@ function outOfTime(accountId: string, region: string): Failure {
  * customer has just created, or whose trust policy was just fixed, can still be refused by STS for a
  * few seconds. So an AssumeRole AccessDenied on a record's first receive is retried on the next
  * receive (one visibility timeout later) instead of being dead-lettered; from the second receive on it
- * is permanent. The price of a really broken setup is one more AssumeRole per message, once.
+ * is permanent. The grace is the registration's, not each message's: once the registration has been
+ * refused for longer than IAM_PROPAGATION_GRACE_MS (its recorded access failures), a first receive is
+ * final too, so a broken role's backlog goes to the DLQ batch after batch instead of waiting out a
+ * visibility timeout per batch.
  */
-function judgedOnReceive(failure: Failure, receiveCount: number): Failure {
-  if (failure.kind === 'permanent' && failure.code === 'AssumeRoleDenied' && receiveCount <= 1) return { ...failure, kind: 'transient' };
-  return failure;
+export const IAM_PROPAGATION_GRACE_MS = 60_000;
+
+function judgedOnReceive(failure: Failure, receiveCount: number, registration: Registration, now: number): Failure {
+  if (failure.kind !== 'permanent' || failure.code !== 'AssumeRoleDenied' || receiveCount > 1) return failure;
+  const refusedSince = registration.accessFailures?.code === 'AssumeRoleDenied' ? Date.parse(registration.accessFailures.firstAt) : Number.NaN;
+  if (now - refusedSince > IAM_PROPAGATION_GRACE_MS) return failure;
+  return { ...failure, kind: 'transient' };
 }
 
 /**
@@ -74,7 +82,7 @@ export async function deliverGroup(group: DeliveryGroupInput, deps: GroupDeps): 
   let imported = 0;
   let throttledCalls = 0;
   const fail = (indexes: number[], failure: Failure): void => {
-    for (const index of indexes) outcomes[index] = outcomeOf(judgedOnReceive(failure, items[index]!.receiveCount));
+    for (const index of indexes) outcomes[index] = outcomeOf(judgedOnReceive(failure, items[index]!.receiveCount, registration, deps.now?.() ?? Date.now()));
   };
 
   let client: SecurityHubClient | undefined;

@@ -117,7 +117,8 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
   let throttled = 0;
   try {
     const results = await Promise.all([...groups.values()].map(async (destination) => {
-      const result = await deliverGroup(destination, { credentials: deps.credentials, securityHub: deps.securityHub, pacer });
+      const result = await deliverGroup(destination, { credentials: deps.credentials, securityHub: deps.securityHub, pacer,
+        ...(deps.now ? { now: () => deps.now!().getTime() } : {}) });
       result.outcomes.forEach((outcome, index) => { destination.findings[index]!.outcome = outcome; });
       throttled += result.throttledCalls;
       return result.access;

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { shapeOf } from '../asff/json-shape.js';
-import { MAX_FINDING_DEPTH, MAX_SQS_MESSAGE_BYTES } from '../limits.js';
+import { MAX_FINDING_DEPTH, MAX_FINDINGS_PER_IMPORT, MAX_SQS_MESSAGE_BYTES } from '../limits.js';
 import { sqsJsonBytes } from './sqs-characters.js';
 
 /**
@@ -69,7 +69,9 @@ export function findingDefect(finding: Finding): string | undefined {
 }
 
 /**
- * Packs one group's findings into as few messages as SQS's size limit allows, in order, measuring
+ * Packs one group's findings into as few messages as SQS's size limit allows, at most
+ * MAX_FINDINGS_PER_IMPORT a message (so one message is one full import call, and ten of them, a FIFO
+ * mapping's batch, are ten full calls: with larger messages, every batch ended in a partial call), in order, measuring
  * each finding as sendMessages writes it (characters SQS refuses escaped, sqs-characters.ts).
  * A finding (<= 240 KB, checked at ingest) fits a message of its own unless escaping more than
  * doubles it (e.g. tens of KB of emoji, 4 bytes each raw and 12 escaped); such a message fails to queue.
@@ -81,7 +83,7 @@ export function packDeliveryMessages(group: DeliveryGroup, findings: Finding[]):
   let currentBytes = 0;
   for (const finding of findings) {
     const bytes = sqsJsonBytes(JSON.stringify(finding)) + 1;
-    if (current.length > 0 && currentBytes + bytes > budget) {
+    if (current.length > 0 && (currentBytes + bytes > budget || current.length === MAX_FINDINGS_PER_IMPORT)) {
       messages.push({ v: 1, ...group, findings: current });
       current = [];
       currentBytes = 0;

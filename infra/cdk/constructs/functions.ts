@@ -2,6 +2,7 @@ import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import { DEFAULTS } from '../config.js';
 import type { HandlerName } from '../paths.js';
 import { BrokerFunction } from './broker-function.js';
 import type { DeliveryQueues } from './queues.js';
@@ -12,11 +13,8 @@ export const INGEST_TIMEOUT = Duration.seconds(28);
 /** Onboarding serves API Gateway too (29 s); a verification's STS and Security Hub calls fit well inside. */
 export const ONBOARDING_TIMEOUT = Duration.seconds(28);
 export const AUTHORIZER_TIMEOUT = Duration.seconds(10);
-/**
- * An invocation waits at most 10 s for quotas (DELIVERY_PACING_BUDGET_MS), then
- * needs a few seconds for STS, dead letters and re-queued findings: two minutes leaves ample room.
- */
-export const DELIVER_TIMEOUT = Duration.seconds(120);
+/** Two minutes (DEFAULTS.deliverTimeoutSeconds, which the local stack's poller uses too). */
+export const DELIVER_TIMEOUT = Duration.seconds(DEFAULTS.deliverTimeoutSeconds);
 /**
  * The most a FIFO queue's event source mapping takes ("For FIFO queues, the maximum is 10"; and
  * "Batching window is not supported for FIFO queues": Lambda developer guide, "Lambda parameters for

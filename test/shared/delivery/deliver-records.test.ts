@@ -5,6 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CredentialResolver } from '#shared/credentials/credential-resolver.js';
 import { deliverRecords, type DeliverDeps, type DeliveryRecord } from '#shared/delivery/deliver-records.js';
+import { IAM_PROPAGATION_GRACE_MS } from '#shared/delivery/deliver-group.js';
 import { ImportPacer } from '#shared/delivery/import-pacer.js';
 import { MemoryQuotaStates } from '#shared/delivery/quota-states.js';
 import { MAX_DEFERRAL_MS, MAX_INVALID_INPUT_ISOLATION_CALLS } from '#shared/limits.js';
@@ -181,6 +182,17 @@ describe('deliverRecords when STS refuses the AssumeRole', () => {
     const report = await deliver([record(1, 5)], deps());
     expect(report).toMatchObject({ imported: 0, deadLettered: 0, retrying: 5, failedMessageIds: ['m-1'] });
     expect(deadLettered()).toEqual([]);
+  });
+
+  it('dead-letters an AccessDenied on a first receive too once the registration has been refused for longer than the IAM propagation grace', async () => {
+    sts.on(AssumeRoleCommand).rejects(stsError('AccessDenied', 403, 'User: x is not authorized to perform: sts:AssumeRole on resource: y'));
+    const refusedLongAgo = { ...registration, accessFailures: { count: 2, firstAt: new Date(Date.now() - IAM_PROPAGATION_GRACE_MS - 1000).toISOString(),
+      lastAt: new Date().toISOString(), code: 'AssumeRoleDenied', message: 'refused', region: 'us-east-1' } };
+    const refusedJustNow = { ...refusedLongAgo, accessFailures: { ...refusedLongAgo.accessFailures, firstAt: new Date().toISOString() } };
+    for (const [current, expected] of [[refusedLongAgo, { deadLettered: 2, retrying: 0 }], [refusedJustNow, { deadLettered: 0, retrying: 2 }]] as const) {
+      const dependencies = { ...deps(), registry: { ...deps().registry, getRegistration: async () => current } as unknown as Registry };
+      expect(await deliver([record(1, 2)], dependencies)).toMatchObject(expected);
+    }
   });
 
   it('dead-letters an AccessDenied from the second receive on as AssumeRoleDenied with the fix', async () => {

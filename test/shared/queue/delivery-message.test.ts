@@ -14,6 +14,11 @@ describe('delivery messages', () => {
     expect(messages.flatMap((m) => m.findings)).toEqual(findings);
   });
 
+  it('puts at most 100 findings (one full import call) in a message, however small they are', () => {
+    const findings = Array.from({ length: 250 }, (_, i) => ({ Id: `f-${i}` }));
+    expect(packDeliveryMessages(group, findings).map((m) => m.findings.length)).toEqual([100, 100, 50]);
+  });
+
   it('round-trips through the queue body and refuses a body of another shape', () => {
     const [message] = packDeliveryMessages(group, [{ Id: 'f-1' }]);
     expect(parseDeliveryMessage(JSON.stringify(message))).toEqual(message);
