@@ -30,6 +30,7 @@ export interface Usage {
   /** CPU microseconds (user + system) since the process started. */
   cpuMicros: number;
   rss: number;
+  heapUsed?: number;
   peakRss?: number;
 }
 
@@ -77,8 +78,9 @@ async function reply<T>(child: ChildProcess, type: string, request?: object): Pr
   return answer;
 }
 
-const usageOf = (message: { cpu: NodeJS.CpuUsage; rss: number; peakRss?: number }): Usage =>
-  ({ cpuMicros: message.cpu.user + message.cpu.system, rss: message.rss, ...(message.peakRss ? { peakRss: message.peakRss } : {}) });
+const usageOf = (message: { cpu: NodeJS.CpuUsage; rss: number; heapUsed?: number; peakRss?: number }): Usage =>
+  ({ cpuMicros: message.cpu.user + message.cpu.system, rss: message.rss, ...(message.heapUsed ? { heapUsed: message.heapUsed } : {}),
+    ...(message.peakRss ? { peakRss: message.peakRss } : {}) });
 
 export async function startBenchStack(options: { deliverConcurrency?: number } = {}): Promise<BenchStack> {
   const servicesProcess = start('services-process.ts', {});

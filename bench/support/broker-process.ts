@@ -18,7 +18,7 @@ process.on('message', (message: { type: string; timeoutMs?: number }) => {
   switch (message.type) {
     case 'usage':
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
-      process.send!({ type: 'usage', cpu: process.cpuUsage(), rss: process.memoryUsage().rss, peakRss });
+      process.send!({ type: 'usage', cpu: process.cpuUsage(), rss: process.memoryUsage().rss, heapUsed: process.memoryUsage().heapUsed, external: process.memoryUsage().external, peakRss });
       break;
     case 'reset':
       global.gc?.();

@@ -30,6 +30,8 @@ export interface FindingVerdict {
   valid: boolean;
   errors: FindingIssue[];
   warnings: FindingIssue[];
+  /** The finding as JSON, when valid: serialised once for the size check, so the caller need not do it again. */
+  json?: string;
 }
 
 /** The botocore release the schema was generated from. */
@@ -53,7 +55,8 @@ export function validateFinding(finding: unknown, index: number): FindingVerdict
   if (shape.longestArray > MAX_ARRAY_ITEMS) {
     return refuse('maxItems', `an array in the finding has ${shape.longestArray} items; the broker takes at most ${MAX_ARRAY_ITEMS} in any array (ASFF's own limits are far lower). Send fewer items.`);
   }
-  const bytes = byteLength(finding);
+  const json = serialised(finding);
+  const bytes = json === undefined ? Number.POSITIVE_INFINITY : Buffer.byteLength(json);
   if (bytes > MAX_FINDING_BYTES) {
     return refuse('maxBytes', `the finding is ${bytes} bytes as JSON; Security Hub takes at most ${MAX_FINDING_BYTES} bytes (240 KB) a finding. Shorten long fields or send fewer Resources, ProductFields or details.`);
   }
@@ -80,19 +83,20 @@ export function validateFinding(finding: unknown, index: number): FindingVerdict
   }
 
   const id = isRecord(finding) && typeof finding.Id === 'string' ? finding.Id : undefined;
-  return { index, ...(id !== undefined ? { id } : {}), valid: errors.length === 0, errors, warnings };
+  const valid = errors.length === 0;
+  return { index, ...(id !== undefined ? { id } : {}), valid, errors, warnings, ...(valid && json !== undefined ? { json } : {}) };
 }
 
 export function validateFindings(findings: unknown[]): FindingVerdict[] {
   return findings.map((finding, index) => validateFinding(finding, index));
 }
 
-function byteLength(value: unknown): number {
+/** The value as JSON; undefined when it has none (never "0 bytes", which would pass the size check). */
+function serialised(value: unknown): string | undefined {
   try {
-    return Buffer.byteLength(JSON.stringify(value) ?? '');
+    return JSON.stringify(value);
   } catch {
-    // Not serialisable: never "0 bytes", which would pass the size check.
-    return Number.POSITIVE_INFINITY;
+    return undefined;
   }
 }
 

@@ -1,16 +1,15 @@
 import type { FindingIssue } from '../asff/validate.js';
 import { MAX_SQS_MESSAGE_BYTES } from '../limits.js';
-import { groupAttributes, packDeliveryMessages, type DeliveryGroup, type Finding } from '../queue/delivery-message.js';
-import { sqsJsonBytes } from '../queue/sqs-characters.js';
+import { envelopeBytes, groupAttributes, type DeliveryGroup } from '../queue/delivery-message.js';
 
 /**
- * The bytes SQS counts for a delivery message holding this one finding: the body as sendMessages
- * writes it (characters SQS refuses escaped, shared/queue/sqs-characters.ts) plus its attributes
- * (name, type and value each count against the message size).
+ * The bytes SQS counts for a delivery message holding this one finding, given as its SQS-safe JSON
+ * (characters SQS refuses escaped, shared/queue/sqs-characters.ts): the envelope, the finding, and
+ * the attributes (name, type and value each count against the message size).
  */
-export function singleFindingMessageBytes(group: DeliveryGroup, finding: Finding): number {
+export function singleFindingMessageBytes(group: DeliveryGroup, safeJson: string): number {
   const attributes = Object.entries(groupAttributes(group)).reduce((sum, [name, value]) => sum + name.length + 'String'.length + Buffer.byteLength(value), 0);
-  return sqsJsonBytes(JSON.stringify(packDeliveryMessages(group, [finding])[0])) + attributes;
+  return envelopeBytes(group) + Buffer.byteLength(safeJson) + attributes;
 }
 
 /**
@@ -19,8 +18,8 @@ export function singleFindingMessageBytes(group: DeliveryGroup, finding: Finding
  * escape, U+FFFE and U+FFFF 3 and 6. Such a finding could never be queued (alone, it fills a message of
  * its own), so it is refused at ingest with its own reason instead of failing every time with a 503.
  */
-export function queueFitIssue(group: DeliveryGroup, finding: Finding, index: number): FindingIssue | undefined {
-  const bytes = singleFindingMessageBytes(group, finding);
+export function queueFitIssue(group: DeliveryGroup, safeJson: string, index: number): FindingIssue | undefined {
+  const bytes = singleFindingMessageBytes(group, safeJson);
   if (bytes <= MAX_SQS_MESSAGE_BYTES) return undefined;
   return {
     path: `Findings[${index}]`,

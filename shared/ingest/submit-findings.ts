@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { validateFinding, type FindingIssue } from '../asff/validate.js';
 import { ForbiddenError } from '../errors.js';
-import { groupAttributes, messageGroupIdOf, packDeliveryMessages, type Finding } from '../queue/delivery-message.js';
+import { groupAttributes, messageGroupIdOf, packSerializedFindings } from '../queue/delivery-message.js';
+import { sqsSafeJson } from '../queue/sqs-characters.js';
 import { sendMessages, type OutgoingMessage } from '../queue/sqs-sender.js';
 import type { Registry } from '../registry/registry.js';
 import { FindingAccessCheck, type Destination } from './finding-access.js';
@@ -67,6 +68,7 @@ export async function submitFindings(input: SubmitInput, deps: SubmitDeps): Prom
   const access = new FindingAccessCheck(partner, deps.registry);
   const seen = new Set<string>();
   const destinations = new Map<number, Destination>();
+  const serialized = new Map<number, string>();
 
   const results = await Promise.all(
     findings.map(async (finding, index): Promise<FindingResult> => {
@@ -85,15 +87,18 @@ export async function submitFindings(input: SubmitInput, deps: SubmitDeps): Prom
       seen.add(identity);
       const allowed = await access.check({ ProductArn, AwsAccountId }, index);
       if (!allowed.ok) return { ...base, status: 'rejected', errors: [allowed.issue], ...warnings };
-      const tooBig = queueFitIssue({ submissionId, partnerId: partner.partnerId, ...allowed.destination }, finding as Finding, index);
+      // Serialised once (by the validator) and made SQS-safe once: the size check and the message bodies both use this text.
+      const safeJson = sqsSafeJson(verdict.json ?? JSON.stringify(finding));
+      const tooBig = queueFitIssue({ submissionId, partnerId: partner.partnerId, ...allowed.destination }, safeJson, index);
       if (tooBig) return { ...base, status: 'rejected', errors: [tooBig], ...warnings };
       destinations.set(index, allowed.destination);
+      serialized.set(index, safeJson);
       return { ...base, status: input.dryRun ? 'valid' : 'accepted', ...warnings };
     }),
   );
 
   if (!input.dryRun && destinations.size > 0) {
-    await enqueue(submissionId, partner.partnerId, findings as Finding[], destinations, results, deps);
+    await enqueue(submissionId, partner.partnerId, serialized, destinations, results, deps);
   }
   const bounded = boundIssues(results, Buffer.byteLength(input.body ?? ''));
   return {
@@ -110,7 +115,7 @@ export async function submitFindings(input: SubmitInput, deps: SubmitDeps): Prom
 async function enqueue(
   submissionId: string,
   partnerId: string,
-  findings: Finding[],
+  serialized: Map<number, string>,
   destinations: Map<number, Destination>,
   results: FindingResult[],
   deps: SubmitDeps,
@@ -127,11 +132,11 @@ async function enqueue(
   for (const { destination, indexes } of groups.values()) {
     const group = { submissionId, partnerId, ...destination };
     let offset = 0;
-    for (const message of packDeliveryMessages(group, indexes.map((i) => findings[i]!))) {
+    for (const { body, count } of packSerializedFindings(group, indexes.map((i) => serialized.get(i)!))) {
       // The deduplication id names this submission's message: an SDK retry of a send SQS already took is dropped by SQS.
-      outgoing.push({ body: JSON.stringify(message), attributes: groupAttributes(group), groupId: messageGroupIdOf(group), deduplicationId: `${submissionId}:${outgoing.length}` });
-      indexesOfMessage.push(indexes.slice(offset, offset + message.findings.length));
-      offset += message.findings.length;
+      outgoing.push({ body, sqsSafe: true, attributes: groupAttributes(group), groupId: messageGroupIdOf(group), deduplicationId: `${submissionId}:${outgoing.length}` });
+      indexesOfMessage.push(indexes.slice(offset, offset + count));
+      offset += count;
     }
   }
   const { failed } = await sendMessages(deps.sqs, deps.deliveryQueueUrl, outgoing);

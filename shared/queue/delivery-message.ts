@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { shapeOf } from '../asff/json-shape.js';
 import { MAX_FINDING_DEPTH, MAX_FINDINGS_PER_IMPORT, MAX_SQS_MESSAGE_BYTES } from '../limits.js';
-import { sqsJsonBytes } from './sqs-characters.js';
+import { sqsJsonBytes, sqsSafeJson } from './sqs-characters.js';
 
 /**
  * What travels on the delivery queue (and, unchanged in shape, in the DLQ, so a redrive is a move):
@@ -16,7 +16,9 @@ export const deliveryMessageSchema = z.object({
   accountId: z.string().check(z.regex(/^\d{12}$/)),
   region: z.string().check(z.minLength(1)),
   productKey: z.string().check(z.minLength(1)),
-  findings: z.array(z.record(z.string(), z.unknown())).check(z.minLength(1)),
+  // Each finding only has to be a JSON object here: a record schema would visit every member of every
+  // finding on each receive (findingDefect checks what delivery relies on).
+  findings: z.array(z.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value))).check(z.minLength(1)),
   /**
    * The quota the import spends and the delivery queue's MessageGroupId (shared/delivery/quota-key.ts),
    * set at ingest from the registration's mode; absent on messages written before it existed.
@@ -69,30 +71,59 @@ export function findingDefect(finding: Finding): string | undefined {
 }
 
 /**
- * Packs one group's findings into as few messages as SQS's size limit allows, at most
- * MAX_FINDINGS_PER_IMPORT a message (so one message is one full import call, and ten of them, a FIFO
- * mapping's batch, are ten full calls: with larger messages, every batch ended in a partial call), in order, measuring
- * each finding as sendMessages writes it (characters SQS refuses escaped, sqs-characters.ts).
+ * Splits items of the given sizes, in order, into runs of at most MAX_FINDINGS_PER_IMPORT whose sizes
+ * add up to at most the room of one message (so one message is one full import call, and ten of them,
+ * a FIFO mapping's batch, are ten full calls). An item bigger than the room gets a run of its own.
+ * Returns each run's end index (exclusive).
+ */
+function runEnds(sizes: number[]): number[] {
+  const budget = MAX_SQS_MESSAGE_BYTES - ENVELOPE_ALLOWANCE_BYTES;
+  const ends: number[] = [];
+  let count = 0;
+  let bytes = 0;
+  sizes.forEach((size, index) => {
+    if (count > 0 && (bytes + size > budget || count === MAX_FINDINGS_PER_IMPORT)) {
+      ends.push(index);
+      count = 0;
+      bytes = 0;
+    }
+    count += 1;
+    bytes += size;
+  });
+  if (count > 0) ends.push(sizes.length);
+  return ends;
+}
+
+/**
+ * Packs one group's findings into as few messages as SQS's size limit allows (runEnds), in order,
+ * measuring each finding as sendMessages writes it (characters SQS refuses escaped, sqs-characters.ts).
  * A finding (<= 240 KB, checked at ingest) fits a message of its own unless escaping more than
  * doubles it (e.g. tens of KB of emoji, 4 bytes each raw and 12 escaped); such a message fails to queue.
  */
 export function packDeliveryMessages(group: DeliveryGroup, findings: Finding[]): DeliveryMessage[] {
-  const budget = MAX_SQS_MESSAGE_BYTES - ENVELOPE_ALLOWANCE_BYTES;
-  const messages: DeliveryMessage[] = [];
-  let current: Finding[] = [];
-  let currentBytes = 0;
-  for (const finding of findings) {
-    const bytes = sqsJsonBytes(JSON.stringify(finding)) + 1;
-    if (current.length > 0 && (currentBytes + bytes > budget || current.length === MAX_FINDINGS_PER_IMPORT)) {
-      messages.push({ v: 1, ...group, findings: current });
-      current = [];
-      currentBytes = 0;
-    }
-    current.push(finding);
-    currentBytes += bytes;
-  }
-  if (current.length > 0) messages.push({ v: 1, ...group, findings: current });
-  return messages;
+  const ends = runEnds(findings.map((finding) => sqsJsonBytes(JSON.stringify(finding)) + 1));
+  return ends.map((end, run) => ({ v: 1, ...group, findings: findings.slice(run === 0 ? 0 : ends[run - 1], end) }));
+}
+
+/**
+ * The same packing for findings already serialised and made SQS-safe once (ingest: each finding is
+ * turned into JSON once, for its size check, and reused here): the message bodies, each with how
+ * many findings it holds, written by joining the findings' JSON into the envelope, the same text
+ * JSON.stringify of a DeliveryMessage gives.
+ */
+export function packSerializedFindings(group: DeliveryGroup, safeJsons: string[]): Array<{ body: string; count: number }> {
+  const envelope = sqsSafeJson(JSON.stringify({ v: 1, ...group, findings: [] }));
+  const prefix = envelope.slice(0, -2);
+  const ends = runEnds(safeJsons.map((json) => Buffer.byteLength(json) + 1));
+  return ends.map((end, run) => {
+    const start = run === 0 ? 0 : ends[run - 1]!;
+    return { body: `${prefix}${safeJsons.slice(start, end).join(',')}]}`, count: end - start };
+  });
+}
+
+/** The bytes SQS counts for the envelope of a message of this group holding no finding yet (`{"v":1,...,"findings":[]}`). */
+export function envelopeBytes(group: DeliveryGroup): number {
+  return sqsJsonBytes(JSON.stringify({ v: 1, ...group, findings: [] }));
 }
 
 /**

@@ -7,6 +7,8 @@ import { sqsAttributeValue, sqsSafeJson } from './sqs-characters.js';
 export interface OutgoingMessage {
   /** JSON text (a delivery message); sent with the characters SQS refuses escaped (sqs-characters.ts). */
   body: string;
+  /** The body is escaped already (ingest writes bodies from findings it made SQS-safe once): not scanned again. */
+  sqsSafe?: boolean;
   attributes: Record<string, string>;
   /**
    * Both queues are FIFO: every message names its group ("MessageGroupId ... required for FIFO
@@ -65,13 +67,18 @@ function attributesSize(attributes: Record<string, string>): number {
   return sqsAttributes(attributes).reduce((sum, [k, v]) => sum + k.length + Buffer.byteLength(v) + 'String'.length, 0);
 }
 
+/** Each message's body as sent: made SQS-safe, unless it already is. */
+function safeBodies(messages: OutgoingMessage[]): string[] {
+  return messages.map((message) => (message.sqsSafe ? message.body : sqsSafeJson(message.body)));
+}
+
 /** Splits messages into SendMessageBatch calls within SQS's 10-entry and 256 KiB-per-call limits. */
-export function batchesOf(messages: OutgoingMessage[]): number[][] {
+export function batchesOf(messages: OutgoingMessage[], bodies: string[] = safeBodies(messages)): number[][] {
   const batches: number[][] = [];
   let batch: number[] = [];
   let bytes = 0;
   messages.forEach((message, index) => {
-    const size = Buffer.byteLength(sqsSafeJson(message.body)) + attributesSize(message.attributes);
+    const size = Buffer.byteLength(bodies[index]!) + attributesSize(message.attributes);
     if (batch.length > 0 && (batch.length === MAX_SQS_BATCH_ENTRIES || bytes + size > MAX_SQS_BATCH_BYTES)) {
       batches.push(batch);
       batch = [];
@@ -93,8 +100,8 @@ export async function sendMessages(sqs: SQSClient, queueUrl: string, messages: O
   const { sleep: wait = sleep, random = Math.random } = options;
   const failed: SendOutcome['failed'] = [];
   // The one place bodies are written for SQS: escaped once here, and measured escaped (batchesOf, packDeliveryMessages).
-  const bodies = messages.map((message) => sqsSafeJson(message.body));
-  for (const batch of batchesOf(messages)) {
+  const bodies = safeBodies(messages);
+  for (const batch of batchesOf(messages, bodies)) {
     let pending = batch;
     let lastReasons = new Map<number, string>();
     for (let attempt = 1; attempt <= SEND_BACKOFF.attempts && pending.length > 0; attempt++) {

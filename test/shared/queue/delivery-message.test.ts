@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_SQS_MESSAGE_BYTES } from '#shared/limits.js';
-import { packDeliveryMessages, parseDeliveryMessage } from '#shared/queue/delivery-message.js';
+import { packDeliveryMessages, packSerializedFindings, parseDeliveryMessage } from '#shared/queue/delivery-message.js';
+import { sqsSafeJson } from '#shared/queue/sqs-characters.js';
 import { batchesOf } from '#shared/queue/sqs-sender.js';
 
 const group = { submissionId: 's-1', partnerId: 'acme', accountId: '222222222222', region: 'us-east-1', productKey: 'acme/scanner' };
@@ -17,6 +18,13 @@ describe('delivery messages', () => {
   it('puts at most 100 findings (one full import call) in a message, however small they are', () => {
     const findings = Array.from({ length: 250 }, (_, i) => ({ Id: `f-${i}` }));
     expect(packDeliveryMessages(group, findings).map((m) => m.findings.length)).toEqual([100, 100, 50]);
+  });
+
+  it('writes the same bodies from findings serialised once as from the messages themselves, characters SQS refuses included', () => {
+    const findings = Array.from({ length: 230 }, (_, i) => ({ Id: `f-${i}`, Title: `odd \uFFFE \uD83D\uDE00 ${'x'.repeat(i * 40)}`, Nested: { n: i } }));
+    const expected = packDeliveryMessages(group, findings).map((message) => ({ body: sqsSafeJson(JSON.stringify(message)), count: message.findings.length }));
+    expect(packSerializedFindings(group, findings.map((f) => sqsSafeJson(JSON.stringify(f))))).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(2);
   });
 
   it('round-trips through the queue body and refuses a body of another shape', () => {
