@@ -59,6 +59,7 @@ interface RunMeasure {
   servicesCpuMicros: number;
   peakRssMiB: number;
   rssGrowthMiB: number;
+  heapGrowthMiB: number;
   assumeRoles: number;
   seconds: number;
 }
@@ -67,6 +68,7 @@ interface RunMeasure {
 async function run(stack: BenchStack, loads: Array<{ jobs: PostJob[]; clients: number }>, accounts: string[]): Promise<RunMeasure> {
   await stack.admin('POST', 'reset-counters');
   const rssBefore = await stack.resetBrokerPeak();
+  const heapBefore = (await stack.brokerUsage()).heapUsed ?? 0;
   const [brokerBefore, servicesBefore] = [await stack.brokerUsage(), await stack.servicesUsage()];
   const started = performance.now();
   const results = (await Promise.all(loads.map(({ jobs, clients }) => postAll(stack.apiUrl, jobs, clients)))).flat();
@@ -74,6 +76,7 @@ async function run(stack: BenchStack, loads: Array<{ jobs: PostJob[]; clients: n
   const seconds = (performance.now() - started) / 1000;
   const [brokerAfter, servicesAfter] = [await stack.brokerUsage(), await stack.servicesUsage()];
   const rssAfter = await stack.resetBrokerPeak();
+  const heapAfter = (await stack.brokerUsage()).heapUsed ?? 0;
   const figures = await accountFigures(stack, results, accounts);
   const delivered = [...figures.values()].reduce((sum, figure) => sum + figure.imported, 0);
   const brokerCpuMicros = brokerAfter.cpuMicros - brokerBefore.cpuMicros;
@@ -83,6 +86,7 @@ async function run(stack: BenchStack, loads: Array<{ jobs: PostJob[]; clients: n
     cpuMicrosPerFinding: brokerCpuMicros / Math.max(1, delivered),
     peakRssMiB: (brokerAfter.peakRss ?? brokerAfter.rss) / 2 ** 20,
     rssGrowthMiB: (rssAfter - rssBefore) / 2 ** 20,
+    heapGrowthMiB: (heapAfter - heapBefore) / 2 ** 20,
     assumeRoles: (await stack.admin<{ count: number }>('GET', `counts?operation=AssumeRole&accountId=${LOCAL_BROKER.accountId}`)).count,
   };
 }
@@ -106,7 +110,9 @@ function scenarioRows(label: string, measure: RunMeasure, accounts: string[], ro
     row(`${label}: POST-to-imported p50 / p99`, percentile(latencies, 50), 'ms', { note: `p99 ${percentile(latencies, 99)} ms` }),
     row(`${label}: broker CPU per finding delivered`, measure.cpuMicrosPerFinding, 'us',
       { note: `emulated AWS services: ${(measure.servicesCpuMicros / Math.max(1, imported)).toFixed(1)} us/finding, in their own process` }),
-    row(`${label}: broker peak RSS / growth over the run`, measure.peakRssMiB, 'MiB', { note: `growth ${measure.rssGrowthMiB.toFixed(1)} MiB (after GC)` }),
+    row(`${label}: broker heap growth over the run (after GC: what a leak would grow)`, measure.heapGrowthMiB, 'MiB'),
+    row(`${label}: broker RSS peak / growth (one process: the front, ingest, 5 deliver containers)`, measure.peakRssMiB, 'MiB',
+      { note: `growth ${measure.rssGrowthMiB.toFixed(1)} MiB (after GC)` }),
     row(`${label}: findings lost (accepted, neither imported nor dead-lettered)`, posted - imported, 'findings'),
   ];
 }

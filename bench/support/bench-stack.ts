@@ -52,7 +52,7 @@ export interface BenchStack {
 }
 
 function start(entry: string, env: Record<string, string>, profile = false): ChildProcess {
-  // BENCH_PROFILE=<dir> writes the broker's CPU profile there (node --cpu-prof), to see where its time goes.
+  // BENCH_PROFILE=<dir> writes the broker's and the services' CPU profiles there (node --cpu-prof), to see where the time goes.
   const profiling = profile && process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   return fork(join(HERE, entry), [], {
     execArgv: ['--import', 'tsx', '--expose-gc', ...profiling],
@@ -83,7 +83,7 @@ const usageOf = (message: { cpu: NodeJS.CpuUsage; rss: number; heapUsed?: number
     ...(message.peakRss ? { peakRss: message.peakRss } : {}) });
 
 export async function startBenchStack(options: { deliverConcurrency?: number } = {}): Promise<BenchStack> {
-  const servicesProcess = start('services-process.ts', {});
+  const servicesProcess = start('services-process.ts', {}, true);
   const { endpoints } = await reply<{ endpoints: ServiceEndpoints }>(servicesProcess, 'ready');
   const brokerProcess = start('broker-process.ts', {
     BENCH_SERVICES: JSON.stringify(endpoints), BENCH_DELIVER_CONCURRENCY: String(options.deliverConcurrency ?? 5),

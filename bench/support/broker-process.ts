@@ -12,7 +12,7 @@ const broker = await startBrokerOn(endpoints, {
   logLevel: 'ERROR',
 });
 let peakRss = process.memoryUsage().rss;
-const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
+const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 50);
 process.send!({ type: 'ready', apiUrl: broker.apiUrl });
 process.on('message', (message: { type: string; timeoutMs?: number }) => {
   switch (message.type) {

@@ -1,12 +1,14 @@
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { CredentialResolver } from '../credentials/credential-resolver.js';
 import { classifyAwsError, INVALID_INPUT, THROTTLED, type Failure } from '../diagnostics/failure-catalog.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { MAX_FINDINGS_PER_IMPORT } from '../limits.js';
 import type { Finding } from '../queue/delivery-message.js';
 import type { Registration } from '../registry/model.js';
 import { judgeRefusedAccess } from './access-verdict.js';
 import type { DestinationOutcome } from './access-failures.js';
 import { chunkForImport } from './chunk-findings.js';
-import { IMPORTED, outcomeOf, type FindingOutcome } from './finding-outcome.js';
+import { HELD_FOR_FULL_CALL, IMPORTED, outcomeOf, type FindingOutcome } from './finding-outcome.js';
 import { importChunk, isolateInvalidInput, type ChunkOutcome } from './import-chunk.js';
 import type { ImportPacer } from './import-pacer.js';
 import { quotaKeyOf } from './quota-key.js';
@@ -21,6 +23,9 @@ export interface DeliveryGroupInput {
 
 export interface GroupDeps {
   now?: () => number;
+  sleep?: (ms: number) => Promise<unknown>;
+  /** The batch was full, so more of these quotas' findings are queued: a partial last chunk waits for them (HELD). */
+  holdPartialTail?: boolean;
   credentials: CredentialResolver;
   securityHub: SecurityHubClients;
   pacer: ImportPacer;
@@ -37,10 +42,21 @@ export interface GroupResult {
 
 /**
  * Other transient failures of a call (5xx, network) are retried this many times within the
- * invocation, each retry paced like any call, before the record goes back to SQS. Assumption (the
- * broker's choice; the SDK's own retries are off so every attempt is paced: securityhub-clients.ts).
+ * invocation, after up to 100, 200 and 400 ms (with full jitter, "Exponential Backoff And Jitter", AWS
+ * Architecture Blog) and each paced like any call, before the record goes back to SQS. Assumption
+ * (the broker's choice, as the SDK's standard retry strategy would; its own retries are off so every
+ * attempt is paced: securityhub-clients.ts).
  */
-const TRANSIENT_RETRIES = 2;
+const TRANSIENT_RETRIES = 3;
+const TRANSIENT_BACKOFF_MS = 100;
+
+/**
+ * Why the last, partial chunk of a destination waits: the batch was full (a backlog of that quota is
+ * queued), so its findings go back to the queue to fill a later call instead of spending a call now
+ * on fewer than 100 findings.
+ */
+const HELD: Failure = { kind: 'transient', code: HELD_FOR_FULL_CALL,
+  message: 'Held back to fill a later BatchImportFindings call (a backlog of this quota was queued); re-queued.' };
 
 /** What a chunk gets when the invocation has no time left to wait for its quota: re-queued (FindingOutcome 'defer'). */
 function outOfTime(accountId: string, region: string): Failure {
@@ -52,20 +68,22 @@ function outOfTime(accountId: string, region: string): Failure {
  * IAM is eventually consistent: "Changes that I make are not always immediately visible" (IAM user
  * guide, https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html). A role the
  * customer has just created, or whose trust policy was just fixed, can still be refused by STS for a
- * few seconds. So an AssumeRole AccessDenied on a record's first receive is retried on the next
- * receive (one visibility timeout later) instead of being dead-lettered; from the second receive on it
- * is permanent. The grace is the registration's, not each message's: once the registration has been
- * refused for longer than IAM_PROPAGATION_GRACE_MS (its recorded access failures), a first receive is
- * final too, so a broken role's backlog goes to the DLQ batch after batch instead of waiting out a
- * visibility timeout per batch.
+ * while. So an AssumeRole AccessDenied is retried on a later receive (one visibility timeout later)
+ * while the registration has been refused for no longer than IAM_PROPAGATION_GRACE_MS (its recorded
+ * access failures; a success clears them, so a refusal that comes and goes never counts up); past
+ * that it is final. The grace is the registration's, not each message's: a broken role's backlog goes
+ * to the DLQ batch after batch instead of waiting out a visibility timeout per batch, and with
+ * several deliver containers (each assuming the role itself) a refusal that flaps is not dead-lettered
+ * for having been met twice.
  */
 export const IAM_PROPAGATION_GRACE_MS = 60_000;
 
-function judgedOnReceive(failure: Failure, receiveCount: number, registration: Registration, now: number): Failure {
-  if (failure.kind !== 'permanent' || failure.code !== 'AssumeRoleDenied' || receiveCount > 1) return failure;
-  const refusedSince = registration.accessFailures?.code === 'AssumeRoleDenied' ? Date.parse(registration.accessFailures.firstAt) : Number.NaN;
-  if (now - refusedSince > IAM_PROPAGATION_GRACE_MS) return failure;
-  return { ...failure, kind: 'transient' };
+function judgedOnReceive(failure: Failure, registration: Registration, now: number): FindingOutcome {
+  if (failure.kind !== 'permanent' || failure.code !== 'AssumeRoleDenied') return outcomeOf(failure);
+  const refusedSince = registration.accessFailures?.code === 'AssumeRoleDenied' ? Date.parse(registration.accessFailures.firstAt) : now;
+  if (now - refusedSince > IAM_PROPAGATION_GRACE_MS) return outcomeOf(failure);
+  // A visibility timeout later, not at once: IAM needs the time.
+  return { kind: 'retry', failure: { ...failure, kind: 'transient' } };
 }
 
 /**
@@ -82,7 +100,7 @@ export async function deliverGroup(group: DeliveryGroupInput, deps: GroupDeps): 
   let imported = 0;
   let throttledCalls = 0;
   const fail = (indexes: number[], failure: Failure): void => {
-    for (const index of indexes) outcomes[index] = outcomeOf(judgedOnReceive(failure, items[index]!.receiveCount, registration, deps.now?.() ?? Date.now()));
+    for (const index of indexes) outcomes[index] = judgedOnReceive(failure, registration, deps.now?.() ?? Date.now());
   };
 
   let client: SecurityHubClient | undefined;
@@ -117,6 +135,7 @@ export async function deliverGroup(group: DeliveryGroupInput, deps: GroupDeps): 
       }
       if (outcome.failure.kind === 'transient' && transientRetries < TRANSIENT_RETRIES) {
         transientRetries += 1;
+        await (deps.sleep ?? sleep)(Math.floor(Math.random() * TRANSIENT_BACKOFF_MS * 2 ** (transientRetries - 1)));
         continue;
       }
       return outcome;
@@ -127,7 +146,13 @@ export async function deliverGroup(group: DeliveryGroupInput, deps: GroupDeps): 
   const productFailures = new Map<string, Failure>();
   const productOf = (index: number): string => String(items[index]!.finding.ProductArn ?? '');
   const indexes = items.map((_, index) => index);
-  for (const allOfChunk of chunkForImport(indexes, (index) => items[index]!.finding)) {
+  const chunks = chunkForImport(indexes, (index) => items[index]!.finding);
+  const last = chunks.at(-1)!;
+  if (deps.holdPartialTail && chunks.length > 1 && last.length < MAX_FINDINGS_PER_IMPORT) {
+    chunks.pop();
+    for (const index of last) outcomes[index] = { kind: 'defer', failure: HELD };
+  }
+  for (const allOfChunk of chunks) {
     if (destinationFailure) {
       fail(allOfChunk, destinationFailure);
       continue;
@@ -143,8 +168,9 @@ export async function deliverGroup(group: DeliveryGroupInput, deps: GroupDeps): 
     for (const { items: part, outcome } of await isolateInvalidInput(chunk, await attempt(chunk), attempt)) {
       if (!outcome.ok) {
         const failure: Failure = outcome.failure.kind === 'credentials-expired' ? { ...outcome.failure, kind: 'transient' } : outcome.failure;
-        // Out of quota or time: the later chunks would only wait for the same quota.
-        if (failure.code !== INVALID_INPUT) destinationFailure = failure;
+        // Refused, or out of quota or time: the later chunks would meet the same. A 5xx or a dropped
+        // connection concerns one request: the later chunks are tried.
+        if (failure.code !== INVALID_INPUT && (failure.kind !== 'transient' || failure.code === THROTTLED)) destinationFailure = failure;
         fail(part, failure);
         continue;
       }

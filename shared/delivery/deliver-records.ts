@@ -60,6 +60,13 @@ export interface DeliveryReport {
   failedMessageIds: string[];
 }
 
+/**
+ * Records in a full batch: the most a FIFO queue's event source mapping hands over ("For FIFO queues,
+ * the maximum is 10", Lambda developer guide). A full batch means more of its quotas' findings are
+ * likely queued behind it.
+ */
+export const FULL_BATCH = 10;
+
 const MALFORMED_GROUP: DeliveryGroup = { submissionId: 'unknown', partnerId: 'unknown', accountId: '000000000000', region: 'unknown', productKey: 'unknown' };
 
 /** A record's findings, each with the scope it travels with and, once known, how its delivery ended. */
@@ -118,7 +125,7 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
   try {
     const results = await Promise.all([...groups.values()].map(async (destination) => {
       const result = await deliverGroup(destination, { credentials: deps.credentials, securityHub: deps.securityHub, pacer,
-        ...(deps.now ? { now: () => deps.now!().getTime() } : {}) });
+        holdPartialTail: records.length >= FULL_BATCH, ...(deps.now ? { now: () => deps.now!().getTime() } : {}) });
       result.outcomes.forEach((outcome, index) => { destination.findings[index]!.outcome = outcome; });
       throttled += result.throttledCalls;
       return result.access;
@@ -135,12 +142,12 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
   const deferrals: Array<{ origin: number; finding: Finding; group: DeliveryGroup }> = [];
   fates.forEach((fate, index) => {
     if (fate.fate !== 'settle') return;
-    for (const letter of fate.deadLetters) letters.push({ ...letter, attempts: records[index]!.receiveCount, origin: index });
+    for (const letter of fate.deadLetters) letters.push({ ...letter, origin: index });
     for (const deferral of fate.deferrals) deferrals.push({ ...deferral, origin: index });
   });
   const [unsentLetters, unsentDeferrals] = await Promise.all([
     letters.length > 0 ? sendDeadLetters(deps.sqs, deps.deadLetterQueueUrl, letters) : new Set<number>(),
-    deferrals.length > 0 ? requeue(deps, deferrals, now) : new Set<number>(),
+    deferrals.length > 0 ? requeue(deps, deferrals) : new Set<number>(),
   ]);
   const failed = new Set<number>([...unsentLetters, ...unsentDeferrals]);
   fates.forEach((fate, index) => { if (fate.fate === 'retry') failed.add(index); });
@@ -156,21 +163,26 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
 }
 
 /**
- * Re-queues deferred findings as new messages in their quota's message group, marked with when they
- * were first deferred: a new message starts at receive count 1, so waiting for a quota never moves
- * findings toward the DLQ. Returns the records whose findings could not be re-queued (retried whole).
+ * Re-queues deferred findings as new messages in their quota's message group, with what record-fate.ts
+ * noted (when first deferred, attempts spent): a new message starts at receive count 1 and holds back
+ * nothing behind it. Returns the records whose findings could not be re-queued (retried whole).
  */
-async function requeue(deps: DeliverDeps, deferrals: Array<{ origin: number; finding: Finding; group: DeliveryGroup }>, now: Date): Promise<Set<number>> {
-  const byGroup = new Map<DeliveryGroup, typeof deferrals>();
-  for (const deferral of deferrals) byGroup.set(deferral.group, [...(byGroup.get(deferral.group) ?? []), deferral]);
+async function requeue(deps: DeliverDeps, deferrals: Array<{ origin: number; finding: Finding; group: DeliveryGroup }>): Promise<Set<number>> {
+  // Deferrals of one message share its scope, except for what record-fate.ts set on each (when first deferred, attempts).
+  const byGroup = new Map<string, { group: DeliveryGroup; items: typeof deferrals }>();
+  for (const deferral of deferrals) {
+    const key = JSON.stringify(deferral.group);
+    const entry = byGroup.get(key) ?? { group: deferral.group, items: [] };
+    entry.items.push(deferral);
+    byGroup.set(key, entry);
+  }
   const outgoing: OutgoingMessage[] = [];
   const originsOfMessage: number[][] = [];
-  for (const [group, items] of byGroup) {
-    const deferred: DeliveryGroup = { ...group, deferredSince: group.deferredSince ?? now.toISOString() };
+  for (const { group, items } of byGroup.values()) {
     let offset = 0;
-    for (const message of packDeliveryMessages(deferred, items.map((item) => item.finding))) {
+    for (const message of packDeliveryMessages(group, items.map((item) => item.finding))) {
       const id = randomUUID();
-      outgoing.push({ body: JSON.stringify(message), attributes: groupAttributes(deferred), groupId: messageGroupIdOf(deferred), deduplicationId: id });
+      outgoing.push({ body: JSON.stringify(message), attributes: groupAttributes(group), groupId: messageGroupIdOf(group), deduplicationId: id });
       originsOfMessage.push(items.slice(offset, offset + message.findings.length).map((item) => item.origin));
       offset += message.findings.length;
     }

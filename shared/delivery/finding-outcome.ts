@@ -1,4 +1,4 @@
-import { THROTTLED, type Failure } from '../diagnostics/failure-catalog.js';
+import type { Failure } from '../diagnostics/failure-catalog.js';
 
 /**
  * How one finding's delivery ended in an invocation. Every step of delivery returns these, and
@@ -8,16 +8,18 @@ export type FindingOutcome =
   | { kind: 'imported' }
   /** Nothing changes until someone fixes the cause: the finding goes to the DLQ with the failure. */
   | { kind: 'dead-letter'; failure: Failure }
-  /** May succeed later: the record goes back to SQS and is received again (one receive spent). */
+  /** May succeed after a while: the record goes back to SQS and is received again a visibility timeout later. */
   | { kind: 'retry'; failure: Failure }
-  /** The quota was spent (throttled, or out of time for it): re-queued as a new message, no receive spent. */
+  /** May succeed soon (throttled, out of time for the quota, 5xx, network): re-queued as a new message, no receive spent. */
   | { kind: 'defer'; failure: Failure };
 
 export const IMPORTED: FindingOutcome = { kind: 'imported' };
 
-/** Throttling defers; any other transient failure retries; the rest is dead-lettered. */
+/** Transient failures are deferred (record-fate.ts bounds how often); the rest is dead-lettered. */
 export function outcomeOf(failure: Failure): FindingOutcome {
-  if (failure.code === THROTTLED) return { kind: 'defer', failure };
-  if (failure.kind === 'transient' || failure.kind === 'credentials-expired') return { kind: 'retry', failure };
+  if (failure.kind === 'transient' || failure.kind === 'credentials-expired') return { kind: 'defer', failure };
   return { kind: 'dead-letter', failure };
 }
+
+/** The code of findings held back to fill a later call (deliver-group.ts): waiting, not failing. */
+export const HELD_FOR_FULL_CALL = 'HeldForFullCall';

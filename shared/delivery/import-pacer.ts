@@ -8,15 +8,18 @@ import type { QuotaState, QuotaStates } from './quota-states.js';
  * - `burst`: 20 of Security Hub's 30 are spent, so 10 calls of headroom absorb network jitter
  *   between the broker's clock and Security Hub's, and a little traffic of another tool of the
  *   customer's, before anything is throttled.
- * - After a throttled call the rate halves (down to `minRate`) and grows back by `increase` per
- *   successful call and by `recoveryPerSecond` per idle second (additive increase, multiplicative
- *   decrease): when another tool shares the quota, the broker backs off instead of storming.
+ * - After a throttled call the rate halves (down to `minRate`), at most once per `decreaseEveryMs`
+ *   (throttled calls in a row are one congestion event, not one halving each), and grows back by
+ *   `increase` per successful call and by `recoveryPerSecond` per idle second (additive increase,
+ *   multiplicative decrease): when another tool shares the quota, the broker backs off instead of
+ *   storming, and comes back to the full rate within seconds once the quota is free again.
  */
 export const PACING = {
   rate: IMPORT_RATE_PER_SECOND,
   burst: IMPORT_BURST - 10,
   minRate: 1,
-  increase: 0.5,
+  decreaseEveryMs: 1000,
+  increase: 1,
   recoveryPerSecond: 1,
 } as const;
 
@@ -42,6 +45,7 @@ export interface PacerOptions {
  */
 export class ImportPacer {
   private readonly buckets = new Map<string, Promise<QuotaState>>();
+  private readonly lastDecrease = new Map<string, number>();
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<unknown>;
 
@@ -71,9 +75,16 @@ export class ImportPacer {
   /** Security Hub throttled a call for this key anyway (another caller shares the quota): back off. */
   async throttled(key: string): Promise<void> {
     const bucket = await this.bucket(key);
-    refill(bucket, this.now());
-    bucket.rate = Math.max(PACING.minRate, bucket.rate / 2);
-    bucket.tokens = Math.min(bucket.tokens, 0) - 1;
+    const now = this.now();
+    refill(bucket, now);
+    const last = this.lastDecrease.get(key);
+    if (last === undefined || now - last >= PACING.decreaseEveryMs) {
+      bucket.rate = Math.max(PACING.minRate, bucket.rate / 2);
+      this.lastDecrease.set(key, now);
+    }
+    // Whatever was left of the burst is gone (Security Hub's bucket is empty); no debt beyond that, so
+    // the next call waits one token at the halved rate.
+    bucket.tokens = Math.min(bucket.tokens, 0);
   }
 
   async succeeded(key: string): Promise<void> {

@@ -26,6 +26,8 @@ export const deliveryMessageSchema = z.object({
   quotaKey: z.optional(z.string().check(z.regex(/^[\x21-\x7e]{1,128}$/))),
   /** Set when the findings were first re-queued because their quota was spent (record-fate.ts). */
   deferredSince: z.optional(z.string()),
+  /** Delivery attempts spent on transient failures (5xx, network) before the findings were re-queued (record-fate.ts). */
+  attempts: z.optional(z.number().check(z.int(), z.minimum(0))),
   /** Set once the findings were dead-lettered and redriven: their first failure and how often they went back. */
   history: z.optional(z.object({
     firstFailedAt: z.string(),

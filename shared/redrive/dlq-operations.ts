@@ -131,8 +131,8 @@ export function redrivenMessage(item: ReceivedDeadLetter): DeliveryMessage {
   const history: RedriveHistory = delivery.history
     ? { ...delivery.history, redrives: delivery.history.redrives + 1 }
     : { firstFailedAt: item.view.firstFailedAt, firstErrorCode: item.view.errorCode, firstErrorMessage: item.view.errorMessage, redrives: 1 };
-  // A redrive starts the findings' wait for their quota afresh (record-fate.ts, MAX_DEFERRAL_MS).
-  const { deferredSince: _deferredSince, ...rest } = delivery;
+  // A redrive starts the findings' wait for their quota and their attempts afresh (record-fate.ts).
+  const { deferredSince: _deferredSince, attempts: _attempts, ...rest } = delivery;
   return { ...rest, history };
 }
 

@@ -32,7 +32,29 @@ describe('the functions\' bundles', () => {
     for (const unused of ['sso-oidc', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI', 'credential_process']) expect(code.includes(unused), unused).toBe(false);
   }, 60_000);
 
-  it('keep the X-Ray SDK out of the authorizer (about 90 ms of cold init on the partner request path) and in the functions that trace', async () => {
+  it('hand code that imports node:http or node:process the built-in itself, without Node\'s ESM facade (whose node:http getters load undici, 20-45 ms of cold init)', async () => {
+    await mkdir(folder, { recursive: true });
+    const entry = join(folder, 'builtins.ts');
+    await writeFile(entry, [
+      "import http, * as httpNamespace from 'node:http';",
+      "import { request } from 'node:http';",
+      "import lambdaProcess, { env, versions } from 'node:process';",
+      "const real = process.getBuiltinModule('node:http');",
+      'process.stdout.write(JSON.stringify({',
+      '  http: http === real && httpNamespace.request === real.request && request === real.request,',
+      '  process: lambdaProcess === process && env === process.env && versions === process.versions,',
+      // Node's list of the internal modules it loaded (undocumented, stable since Node 0.x).
+      "  undici: (process as unknown as { moduleLoadList: string[] }).moduleLoadList.some((name) => name.includes('undici')),",
+      '}));',
+    ].join('\n'));
+    const outfile = join(folder, 'builtins.mjs');
+    await build(esbuildOptions(entry, outfile));
+    const { stdout } = await execute(process.execPath, [FUNCTION_BUNDLING.nodeOptions, outfile], { env: { PATH: process.env.PATH ?? '' } });
+    expect(JSON.parse(stdout)).toEqual({ http: true, process: true, undici: false });
+    expect(await readFile(outfile, 'utf8')).not.toMatch(/from\s*"node:(http|process)"/);
+  }, 60_000);
+
+  it('keep the X-Ray SDK out of the authorizer (20-40 ms of cold init on the partner request path) and in the functions that trace', async () => {
     await mkdir(folder, { recursive: true });
     const bundled = async (name: keyof typeof HANDLER_ENTRIES) => {
       const outfile = join(folder, `${name}.mjs`);

@@ -83,15 +83,20 @@ afterEach(() => {
 });
 
 describe('deliverRecords on a transient failure', () => {
-  it('leaves the record to SQS before its last delivery, and dead-letters nothing', async () => {
-    const report = await deliver([record(1, 150)], deps());
-    expect(report).toMatchObject({ imported: 100, deadLettered: 0, failedMessageIds: ['m-1'] });
+  it('retries a 5xx three times, paced, then re-queues the findings that failed with one delivery attempt counted, holding back nothing behind them', async () => {
+    const report = await deliver([record(1, 150)]);
+    expect(report).toMatchObject({ imported: 100, deadLettered: 0, deferred: 50, retrying: 0, failedMessageIds: [] });
+    // The first chunk, then the second one four times (the first try and three retries).
+    expect(securityHub.commandCalls(BatchImportFindingsCommand)).toHaveLength(5);
+    const [message] = requeued();
+    expect(message?.body.findings.map((f) => f.Id)).toEqual(Array.from({ length: 50 }, (_, i) => `f-${100 + i}`));
+    expect(message?.body).toMatchObject({ attempts: 1 });
     expect(deadLettered()).toEqual([]);
   });
 
-  it('on the last delivery dead-letters only the findings that failed, with the last error', async () => {
-    const report = await deliver([record(3, 150)], deps());
-    expect(report).toMatchObject({ imported: 100, deadLettered: 50, failedMessageIds: [] });
+  it('dead-letters the findings that failed with the last error once maxReceiveCount deliveries are spent, re-queued ones included', async () => {
+    const report = await deliver([record(1, 150, undefined, { attempts: 2 })]);
+    expect(report).toMatchObject({ imported: 100, deadLettered: 50, deferred: 0, failedMessageIds: [] });
     const letters = deadLettered();
     expect(letters.flatMap((l) => l.ids)).toEqual(Array.from({ length: 50 }, (_, i) => `f-${100 + i}`));
     expect(letters[0]?.code).toBe('SecurityHubInternalError');
@@ -100,7 +105,7 @@ describe('deliverRecords on a transient failure', () => {
 
   it('fails the record instead of losing findings when the DLQ refuses them', async () => {
     sqs.on(SendMessageBatchCommand).rejects(new Error('DLQ unavailable'));
-    const report = await deliver([record(3, 150)], deps());
+    const report = await deliver([record(3, 150)]);
     expect(report.failedMessageIds).toEqual(['m-3']);
     expect(report.deadLettered).toBe(0);
   });
@@ -195,14 +200,14 @@ describe('deliverRecords when STS refuses the AssumeRole', () => {
     }
   });
 
-  it('dead-letters an AccessDenied from the second receive on as AssumeRoleDenied with the fix', async () => {
+  it('dead-letters an AccessDenied on the last receive as AssumeRoleDenied with the fix, and gives earlier receives their retry', async () => {
     sts.on(AssumeRoleCommand).rejects(stsError('AccessDenied', 403, 'User: x is not authorized to perform: sts:AssumeRole on resource: y'));
-    const report = await deliver([record(1, 2), record(2, 3)], deps());
-    // The first receive's record waits for its retry; the second receive's findings go with the reason.
-    expect(report).toMatchObject({ imported: 0, deadLettered: 3, retrying: 2, failedMessageIds: ['m-1'] });
+    const report = await deliver([record(2, 2), record(3, 3)], deps());
+    // The second receive's record waits for its retry (the refusal is recent); the last receive's findings go with the reason.
+    expect(report).toMatchObject({ imported: 0, deadLettered: 3, retrying: 2, failedMessageIds: ['m-2'] });
     const letters = deadLettered();
     expect(letters.flatMap((l) => l.ids).sort()).toEqual(['f-0', 'f-1', 'f-2']);
-    expect(letters[0]).toMatchObject({ code: 'AssumeRoleDenied', message: expect.stringMatching(/trust policy/) });
+    expect(letters[0]).toMatchObject({ code: 'AssumeRoleDenied', message: expect.stringMatching(/^Gave up after 3 deliveries; last error: .*trust policy/) });
   });
 });
 

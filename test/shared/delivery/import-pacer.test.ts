@@ -75,11 +75,25 @@ describe('ImportPacer', () => {
     for (let i = 0; i < PACING.burst; i++) await pacer.take('k');
     await pacer.throttled('k');
     await pacer.take('k');
-    // Two tokens owed at 5/s.
-    expect(clock.waited).toEqual([400]);
+    // One token at 5/s.
+    expect(clock.waited).toEqual([200]);
     await pacer.succeeded('k');
     await pacer.close();
     expect(states.saved.get('k')?.rate).toBe(5 + PACING.increase);
+  });
+
+  it('halves once for throttled calls in a row (one congestion event), again only a second later', async () => {
+    const states = new MemoryQuotaStates();
+    const { pacer, clock } = pacerAt(states);
+    await pacer.throttled('k');
+    clock.now += 10;
+    await pacer.throttled('k');
+    clock.now += 10;
+    await pacer.throttled('k');
+    clock.now += PACING.decreaseEveryMs;
+    await pacer.throttled('k');
+    await pacer.close();
+    expect(states.saved.get('k')?.rate).toBe(2.5);
   });
 
   it('starts empty, not full, when the stored bucket cannot be read (at worst one call waits)', async () => {

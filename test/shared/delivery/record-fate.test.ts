@@ -16,25 +16,33 @@ describe('recordFate', () => {
   });
 
   it('sends a record with a finding to retry back to SQS whole before its last receive', () => {
-    const fate = recordFate([item('a', { kind: 'imported' }), item('b', { kind: 'retry', failure: failure('SecurityHubInternalError', 'transient') }),
-      item('c', { kind: 'dead-letter', failure: failure('InvalidInput') })], 2, 3, now);
-    expect(fate).toEqual({ fate: 'retry', failure: failure('SecurityHubInternalError', 'transient') });
+    const fate = recordFate([item('a', { kind: 'imported' }), item('b', { kind: 'retry', failure: failure('AssumeRoleDenied', 'transient') }),
+      item('c', { kind: 'dead-letter', failure: failure('InvalidInput') })], 1, 3, now);
+    expect(fate).toEqual({ fate: 'retry', failure: failure('AssumeRoleDenied', 'transient') });
   });
 
   it('on the last receive dead-letters the findings to retry with "Gave up after N deliveries", and the others with their own failure', () => {
-    const fate = recordFate([item('a', { kind: 'imported' }), item('b', { kind: 'retry', failure: failure('SecurityHubInternalError', 'transient') }),
+    const fate = recordFate([item('a', { kind: 'imported' }), item('b', { kind: 'retry', failure: failure('AssumeRoleDenied', 'transient') }),
       item('c', { kind: 'dead-letter', failure: failure('InvalidInput') })], 3, 3, now);
     expect(fate).toEqual({ fate: 'settle', deferrals: [], deadLetters: [
-      { finding: { Id: 'b' }, group, failure: { kind: 'permanent', code: 'SecurityHubInternalError',
-        message: 'Gave up after 3 deliveries; last error: SecurityHubInternalError happened. Redrive once the cause has passed.' } },
-      { finding: { Id: 'c' }, group, failure: failure('InvalidInput') },
+      { finding: { Id: 'b' }, group, attempts: 3, failure: { kind: 'permanent', code: 'AssumeRoleDenied',
+        message: 'Gave up after 3 deliveries; last error: AssumeRoleDenied happened. Redrive once the cause has passed.' } },
+      { finding: { Id: 'c' }, group, attempts: 3, failure: failure('InvalidInput') },
     ] });
+  });
+
+  it('re-queues findings that failed with a 5xx counting one attempt a round, and dead-letters them once maxReceiveCount rounds are spent', () => {
+    const failed = { kind: 'defer', failure: failure('SecurityHubInternalError', 'transient') } as const;
+    expect(recordFate([item('a', failed)], 1, 3, now)).toEqual({ fate: 'settle', deadLetters: [], deferrals: [{ finding: { Id: 'a' }, group: { ...group, attempts: 1 } }] });
+    expect(recordFate([item('a', failed, { ...group, attempts: 1 })], 1, 3, now)).toMatchObject({ deferrals: [{ group: { attempts: 2 } }] });
+    expect(recordFate([item('a', failed, { ...group, attempts: 2 })], 1, 3, now)).toMatchObject({ deferrals: [],
+      deadLetters: [{ attempts: 3, failure: { kind: 'permanent', code: 'SecurityHubInternalError', message: expect.stringMatching(/^Gave up after 3 deliveries; last error/) } }] });
   });
 
   it('re-queues deferred findings whatever the receive count: waiting for a quota spends no receive', () => {
     for (const receiveCount of [1, 3, 10]) {
       expect(recordFate([item('a', { kind: 'defer', failure: failure('Throttled', 'transient') })], receiveCount, 3, now))
-        .toEqual({ fate: 'settle', deadLetters: [], deferrals: [{ finding: { Id: 'a' }, group }] });
+        .toEqual({ fate: 'settle', deadLetters: [], deferrals: [{ finding: { Id: 'a' }, group: { ...group, deferredSince: now.toISOString() } }] });
     }
   });
 
