@@ -131,7 +131,10 @@ describe('deliverRecords under throttling', () => {
     securityHub.reset();
     securityHub.on(BatchImportFindingsCommand).rejects(Object.assign(new Error('slow down'), { name, $metadata: { httpStatusCode: status } }));
     const report = await deliver([record(1, 30)], deps(), 300);
-    expect(report).toMatchObject({ imported: 0, throttled: 1, deferred: 30, deadLettered: 0, retrying: 0, failedMessageIds: [] });
+    expect(report).toMatchObject({ imported: 0, deferred: 30, deadLettered: 0, retrying: 0, failedMessageIds: [] });
+    // Paced at the halved rate (5 calls/s) within the 300 ms left: the first call and one more, not a storm.
+    expect(report.throttled).toBeGreaterThanOrEqual(1);
+    expect(report.throttled).toBeLessThanOrEqual(2);
     const [message, ...more] = requeued();
     expect(more).toEqual([]);
     expect(message?.groupId).toBe('222222222222/us-east-1');
