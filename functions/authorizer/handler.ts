@@ -9,9 +9,9 @@ import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { logger } from '../observability.js';
 
 const config = readConfig(z.object({ TABLE_NAME: tableName }));
-// No Powertools tracer here, on purpose: the X-Ray SDK it loads would double this function's cold
-// init (about 90 ms more, measured by `npm run bench`) on the path of every partner request whose
-// token API Gateway has not cached. Lambda's active tracing still records the function's own
+// No Powertools tracer here, on purpose: the X-Ray SDK it loads would add 20-40 ms to this function's
+// cold init (`npm run bench`, cold-start; see functions/tracer.ts) on the path of every partner request
+// whose token API Gateway has not cached. Lambda's active tracing still records the function's own
 // segment (its initialization and invocation) in the request's trace.
 const tokens = new TokenVerifier(new DynamoRegistry(new DynamoDBClient({}), config.TABLE_NAME));
 

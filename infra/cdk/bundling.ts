@@ -23,13 +23,31 @@ export const FUNCTION_BUNDLING = {
   // Bundle the AWS SDK too: the deployed code runs exactly the versions package-lock.json pins
   // (and tested), not whatever SDK the managed runtime ships this month.
   externalModules: [] as string[],
-  /** Lambda's credentials are in the environment: the SDK's default chain is replaced by its env provider (functions/lambda-credentials.ts). */
   alias: {
+    /** Lambda's credentials are in the environment: the SDK's default chain is replaced by its env provider (functions/lambda-credentials.ts). */
     '@aws-sdk/credential-provider-node': fileURLToPath(new URL('../../functions/lambda-credentials.ts', import.meta.url)),
+    ...builtinsAsCommonJs(['http', 'process']),
   } as Record<string, string>,
   /** Lambda runs the functions with NODE_OPTIONS=--enable-source-maps (the environment in broker-function.ts). */
   nodeOptions: '--enable-source-maps',
 } as const;
+
+/**
+ * An ESM `import` of a Node built-in gets Node's ESM facade of it, which reads every export once,
+ * lazy getters included; `require` reads only what the code uses. Two facades cost a cold start
+ * dearly (`npm run bench`, cold-start): `node:http`'s getters WebSocket, CloseEvent and MessageEvent
+ * load Node's bundled undici and HTTP/2 (lib/http.js in Node 24), 20-45 ms, for an import the
+ * Powertools tracer makes only to patch `http.request`; `node:process`'s build stdin, the report
+ * module and the set of allowed flags, about 7 ms, for the `env` and `versions` the AWS SDK imports.
+ * Each is aliased to a CommonJS module that hands over the built-in (./builtins/), which esbuild
+ * bundles and reads with `require` semantics.
+ */
+function builtinsAsCommonJs(names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => {
+    const shim = fileURLToPath(new URL(`./builtins/${name}.cts`, import.meta.url));
+    return [[name, shim], [`node:${name}`, shim]];
+  }));
+}
 
 /** The same bundle as esbuild's own API builds it: what `npm run bench` and the bundling test measure and run. */
 export function esbuildOptions(entry: string, outfile: string): BuildOptions {
