@@ -12,12 +12,13 @@ import { UnauthorizedError } from '#shared/errors.js';
 import { submissionStatus, submitFindings, type SubmissionReply } from '#shared/ingest/submit-findings.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { errorReplies, jsonReply } from '../http/error-replies.js';
+import { SQS_DELIVERY_OPTIONS, withoutSdkLogging } from '#shared/aws/quiet-clients.js';
 import { logger, metrics } from '../observability.js';
 import { tracer } from '../tracer.js';
 
 const config = readConfig(z.object({ TABLE_NAME: tableName, DELIVERY_QUEUE_URL: queueUrl('delivery queue') }));
-const registry = new DynamoRegistry(tracer.captureAWSv3Client(new DynamoDBClient({})), config.TABLE_NAME);
-const sqs = tracer.captureAWSv3Client(new SQSClient({}));
+const registry = new DynamoRegistry(tracer.captureAWSv3Client(withoutSdkLogging(new DynamoDBClient({}))), config.TABLE_NAME);
+const sqs = tracer.captureAWSv3Client(withoutSdkLogging(new SQSClient(SQS_DELIVERY_OPTIONS)));
 
 /** Content-Type and Content-Encoding, whatever case the client wrote them in. */
 function mediaHeaders(headers: APIGatewayProxyEvent['headers'] | null): { contentType?: string; contentEncoding?: string } {
