@@ -10,12 +10,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { issueToken } from '#shared/auth/partner-tokens.js';
-import { permissionsPolicy } from '#shared/onboarding/role-documents.js';
 import { productArn } from '#shared/product/product-arn.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { generateExternalId } from '#shared/registry/external-id.js';
 import type { DeliveryMode, Registration } from '#shared/registry/model.js';
 import { LOCAL_BROKER, type ServiceEndpoints } from '#infra/local/stack.js';
+import { customerRole } from '../../test/support/customer-role.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -117,25 +117,18 @@ export async function startBenchStack(options: { deliverConcurrency?: number } =
     },
     async addCustomer(partner, accountId, { mode = 'cross-account-role', trust = 'external-id', emulated = true } = {}) {
       const externalId = generateExternalId();
-      const roleName = `SecurityHubFindingsBroker-${partner.partnerId}`;
+      const role = customerRole({ accountId, partnerId: partner.partnerId, productArn: partner.productArn, externalId, trust,
+        principals: { delivery: LOCAL_BROKER.principalArn, verifier: LOCAL_BROKER.verifierPrincipalArn } });
       if (emulated) {
         await admin('POST', 'accounts', { accountId });
-        await admin('POST', 'roles', {
-          accountId, roleName,
-          trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: LOCAL_BROKER.principalArn }, Action: 'sts:AssumeRole',
-            Condition: { StringEquals: { 'sts:ExternalId': trust === 'external-id' ? externalId : generateExternalId() } } }] },
-          permissionPolicies: { SecurityHubFindingsBrokerImport: permissionsPolicy({
-            accountId, externalId, roleName, productArns: [partner.productArn],
-            principals: { delivery: LOCAL_BROKER.principalArn, verifier: LOCAL_BROKER.verifierPrincipalArn },
-          }) },
-        });
+        await admin('POST', 'roles', role);
         await admin('POST', 'hubs', { accountId, region: endpoints.region });
         await admin('POST', 'products', { accountId, region: endpoints.region, productArn: partner.productArn });
       }
       const now = new Date().toISOString();
       const registration: Registration = {
         accountId, productKey: partner.productKey, partnerId: partner.partnerId, regions: [endpoints.region], mode,
-        roleArn: `arn:aws:iam::${accountId}:role/${roleName}`, externalId, status: 'ACTIVE', createdAt: now, updatedAt: now,
+        roleArn: `arn:aws:iam::${accountId}:role/${role.roleName}`, externalId, status: 'ACTIVE', createdAt: now, updatedAt: now,
       };
       await registry.putRegistration(registration);
       return registration;

@@ -2,11 +2,11 @@ import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { issueToken } from '#shared/auth/partner-tokens.js';
 import { productArn } from '#shared/product/product-arn.js';
 import { generateExternalId } from '#shared/registry/external-id.js';
-import { permissionsPolicy } from '#shared/onboarding/role-documents.js';
 import type { DeliveryMode, Registration } from '#shared/registry/model.js';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '#infra/local/stack.js';
 import type { SubmissionReply } from '#shared/ingest/submit-findings.js';
 import { aFinding } from '../shared/asff/finding-factory.js';
+import { customerRole } from './customer-role.js';
 
 /** A partner seeded straight into the registry, as the operator CLI would. */
 export interface TestPartner {
@@ -43,24 +43,17 @@ export async function addCustomer(stack: LocalStack, partner: TestPartner, setup
   const { accountId, trust = 'external-id', subscribed = true, hubEnabled = true, mode = 'cross-account-role', status = 'ACTIVE' } = setup;
   const state = stack.emulator.state;
   const externalId = generateExternalId();
-  const roleName = `SecurityHubFindingsBroker-${partner.partnerId}`;
   state.addAccount(accountId);
-  state.putRole({
-    accountId, roleName,
-    trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: stack.brokerPrincipalArn }, Action: 'sts:AssumeRole',
-      Condition: { StringEquals: { 'sts:ExternalId': trust === 'external-id' ? externalId : generateExternalId() } } }] },
-    // The least-privilege policy the onboarding API hands out, exactly.
-    permissionPolicies: { SecurityHubFindingsBrokerImport: permissionsPolicy({
-      accountId, externalId, roleName, productArns: [partner.productArn],
-      principals: { delivery: stack.brokerPrincipalArn, verifier: stack.verifierPrincipalArn },
-    }) },
-  });
+  // The least-privilege policy the onboarding API hands out, exactly.
+  const role = customerRole({ accountId, partnerId: partner.partnerId, productArn: partner.productArn, externalId, trust,
+    principals: { delivery: stack.brokerPrincipalArn, verifier: stack.verifierPrincipalArn } });
+  state.putRole(role);
   if (hubEnabled) state.enableHub(accountId, stack.region);
   if (subscribed) state.enableProduct(accountId, stack.region, partner.productArn);
   const now = new Date().toISOString();
   const registration: Registration = {
     accountId, productKey: partner.productKey, partnerId: partner.partnerId, regions: [stack.region], mode,
-    roleArn: `arn:aws:iam::${accountId}:role/${roleName}`, externalId, status, createdAt: now, updatedAt: now,
+    roleArn: `arn:aws:iam::${accountId}:role/${role.roleName}`, externalId, status, createdAt: now, updatedAt: now,
   };
   await stack.registry.putRegistration(registration);
   return registration;
