@@ -1,7 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { CredentialResolver } from '../credentials/credential-resolver.js';
 import { classifyAwsError, INVALID_INPUT, THROTTLED, type Failure } from '../diagnostics/failure-catalog.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_FINDINGS_PER_IMPORT } from '../limits.js';
 import type { Finding } from '../queue/delivery-message.js';
 import type { Registration } from '../registry/model.js';
@@ -14,11 +14,11 @@ import type { ImportPacer } from './import-pacer.js';
 import { quotaKeyOf } from './quota-key.js';
 import type { SecurityHubClients } from './securityhub-clients.js';
 
-/** Findings of one destination (account, Region, credentials), each with the receive count of its record. */
+/** Findings of one destination (account, Region, credentials). */
 export interface DeliveryGroupInput {
   registration: Registration;
   region: string;
-  items: Array<{ finding: Finding; receiveCount: number }>;
+  items: Array<{ finding: Finding }>;
 }
 
 export interface GroupDeps {
@@ -43,7 +43,7 @@ export interface GroupResult {
 /**
  * Other transient failures of a call (5xx, network) are retried this many times within the
  * invocation, after up to 100, 200 and 400 ms (with full jitter, "Exponential Backoff And Jitter", AWS
- * Architecture Blog) and each paced like any call, before the record goes back to SQS. Assumption
+ * Architecture Blog) and each paced like any call, before the findings are re-queued. Assumption
  * (the broker's choice, as the SDK's standard retry strategy would; its own retries are off so every
  * attempt is paced: securityhub-clients.ts).
  */

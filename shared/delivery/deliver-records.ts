@@ -115,7 +115,7 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
     const key = `${message.accountId}|${message.region}|${registration.mode}|${deps.credentials.identityOf(registration) ?? ''}`;
     const destination = groups.get(key) ?? { registration, region: message.region, items: [], findings: [] };
     for (const item of deliverable) {
-      destination.items.push({ finding: item.finding, receiveCount: record.receiveCount });
+      destination.items.push({ finding: item.finding });
       destination.findings.push(item);
     }
     groups.set(key, destination);
