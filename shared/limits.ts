@@ -176,3 +176,11 @@ export const DELIVERY_SETTLE_MARGIN_MS = 15_000;
  * quota (about 20 calls) needs at 10 calls/s, so only a quota shared with another tool runs into it.
  */
 export const DELIVERY_PACING_BUDGET_MS = 10_000;
+
+/**
+ * Records per deliver invocation: the most a FIFO queue's event source mapping hands over ("For FIFO
+ * queues, the maximum is 10"; "Batching window is not supported for FIFO queues": Lambda developer
+ * guide, "Lambda parameters for Amazon SQS event source mappings"). The CDK mapping and the local
+ * poller use it, and deliver reads a batch this full as a backlog of its quotas.
+ */
+export const FIFO_MAX_BATCH = 10;

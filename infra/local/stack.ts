@@ -8,6 +8,7 @@ import { startApiFront, type ApiFront, type AuthorizerHandler, type ProxyHandler
 import { ensureTable, startDynamo } from './dynamo.js';
 import { startEmulator, type Emulator } from '#emulator/index.js';
 import { DEFAULTS } from '#infra/cdk/config.js';
+import { FIFO_MAX_BATCH } from '#shared/limits.js';
 import { startQueues } from './queues.js';
 import { interceptLocalhostDns } from 'fauxqs';
 import { SqsPoller, type SqsHandler } from './sqs-poller.js';
@@ -229,7 +230,7 @@ export async function startBrokerOn(
   const poller = new SqsPoller(sqs, containers, {
     queueUrl: services.deliveryQueueUrl,
     queueArn: services.deliveryQueueArn,
-    region, batchSize: options.batchSize ?? 10, functionName: 'deliver',
+    region, batchSize: options.batchSize ?? FIFO_MAX_BATCH, functionName: 'deliver',
     timeoutMs: DEFAULTS.deliverTimeoutSeconds * 1000, visibilityTimeoutSeconds,
   });
   if (options.startPoller !== false) poller.start();

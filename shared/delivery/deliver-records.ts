@@ -8,6 +8,7 @@ import {
 import { sendMessages, type OutgoingMessage } from '../queue/sqs-sender.js';
 import type { Registry } from '../registry/registry.js';
 import { RegistrationLookup } from '../registry/registration-lookup.js';
+import { FIFO_MAX_BATCH } from '../limits.js';
 import { recordAccessOutcome, SUSPENSION_POLICY, type SuspensionPolicy } from './access-failures.js';
 import { sendDeadLetters, type DeadLetter } from './dead-letter.js';
 import { deliverGroup, type DeliveryGroupInput } from './deliver-group.js';
@@ -60,12 +61,6 @@ export interface DeliveryReport {
   failedMessageIds: string[];
 }
 
-/**
- * Records in a full batch: the most a FIFO queue's event source mapping hands over ("For FIFO queues,
- * the maximum is 10", Lambda developer guide). A full batch means more of its quotas' findings are
- * likely queued behind it.
- */
-export const FULL_BATCH = 10;
 
 const MALFORMED_GROUP: DeliveryGroup = { submissionId: 'unknown', partnerId: 'unknown', accountId: '000000000000', region: 'unknown', productKey: 'unknown' };
 
@@ -125,7 +120,7 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
   try {
     const results = await Promise.all([...groups.values()].map(async (destination) => {
       const result = await deliverGroup(destination, { credentials: deps.credentials, securityHub: deps.securityHub, pacer,
-        holdPartialTail: records.length >= FULL_BATCH, ...(deps.now ? { now: () => deps.now!().getTime() } : {}) });
+        holdPartialTail: records.length >= FIFO_MAX_BATCH, ...(deps.now ? { now: () => deps.now!().getTime() } : {}) });
       result.outcomes.forEach((outcome, index) => { destination.findings[index]!.outcome = outcome; });
       throttled += result.throttledCalls;
       return result.access;

@@ -2,6 +2,7 @@ import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import { FIFO_MAX_BATCH } from '#shared/limits.js';
 import { DEFAULTS } from '../config.js';
 import type { HandlerName } from '../paths.js';
 import { BrokerFunction } from './broker-function.js';
@@ -15,13 +16,8 @@ export const ONBOARDING_TIMEOUT = Duration.seconds(28);
 export const AUTHORIZER_TIMEOUT = Duration.seconds(10);
 /** Two minutes (DEFAULTS.deliverTimeoutSeconds, which the local stack's poller uses too). */
 export const DELIVER_TIMEOUT = Duration.seconds(DEFAULTS.deliverTimeoutSeconds);
-/**
- * The most a FIFO queue's event source mapping takes ("For FIFO queues, the maximum is 10"; and
- * "Batching window is not supported for FIFO queues": Lambda developer guide, "Lambda parameters for
- * Amazon SQS event source mappings"). A message holds up to 256 KiB of findings (about 200), so ten
- * of one quota are about 20 full calls, 2 s of that quota.
- */
-export const DELIVER_BATCH_SIZE = 10;
+/** A FIFO mapping's most (FIFO_MAX_BATCH): ten 100-finding messages of one quota are ten full calls, 1 s of that quota. */
+export const DELIVER_BATCH_SIZE = FIFO_MAX_BATCH;
 
 export interface BrokerFunctionsProps {
   readonly entries: Record<HandlerName, string>;
