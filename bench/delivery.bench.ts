@@ -16,14 +16,16 @@ import { IMPORT_BURST, IMPORT_RATE_PER_SECOND, MAX_FINDINGS_PER_IMPORT } from '#
 import { LOCAL_BROKER } from '#infra/local/stack.js';
 import type { BenchRow, BenchSuite } from './bench-types.js';
 import { naiveDelivery } from './naive-baseline.js';
-import { startBenchStack, type BenchStack } from './support/bench-stack.js';
+import { startBenchStack, type BenchPartner, type BenchStack } from './support/bench-stack.js';
 import { accountFigures, percentile, postLatencies, QUOTA_FINDINGS_PER_SECOND, type AccountFigures } from './support/delivery-figures.js';
 import { benchFindings, postAll, requestsOf, type PostJob, type PostResult } from './support/partner-load.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 export const SIZES = QUICK
-  ? { steady: 4_000, hot: 12_000, registered: 1_000, active: 200, perActive: 50, naive: 500 }
-  : { steady: 20_000, hot: 60_000, registered: 10_000, active: 1_000, perActive: 100, naive: 2_000 };
+  ? { steady: 4_000, hot: 12_000, registered: 1_000, active: 200, perActive: 50, naive: 500, warm: 200 }
+  : { steady: 20_000, hot: 60_000, registered: 10_000, active: 1_000, perActive: 100, naive: 2_000, warm: 1_000 };
+/** Accounts a warm-up posts to (SIZES.warm findings each). */
+const WARM_ACCOUNTS = 10;
 const CLIENTS = 10;
 const SUITE = 'delivery';
 
@@ -58,14 +60,34 @@ interface RunMeasure {
   brokerCpuMicros: number;
   servicesCpuMicros: number;
   peakRssMiB: number;
+  /** After GC, from the end of the warm-up to the end of the run: what the process keeps growing by. */
   rssGrowthMiB: number;
+  /** After GC, from the fresh process to the end of the run: the warm-up's sizing (V8's young generation, caches) included. */
+  rssGrowthFromFreshMiB: number;
   heapGrowthMiB: number;
   assumeRoles: number;
   seconds: number;
 }
 
-/** Posts the jobs (each list by its own clients, at once), waits until the broker is idle, and measures. */
-async function run(stack: BenchStack, loads: Array<{ jobs: PostJob[]; clients: number }>, accounts: string[]): Promise<RunMeasure> {
+/**
+ * A warm-up load: a few of the scenario's accounts, SIZES.warm findings each, so the figures are those
+ * of a warm process (JIT-compiled code, V8's heap sized, containers' clients and credentials made), as
+ * a busy broker runs; cold starts are measured apart (cold-start.bench.ts).
+ */
+function warmUpJobs(partner: BenchPartner, accounts: string[]): PostJob[] {
+  return accounts.slice(0, WARM_ACCOUNTS).map((accountId) => ({ token: partner.token, accountId, findings: benchFindings(partner, accountId, SIZES.warm, 'warm') }));
+}
+
+/**
+ * Runs the warm-up, then posts the jobs (each list by its own clients, at once), waits until the broker
+ * is idle, and measures. AssumeRole calls count the warm-up's too: credentials it made are reused.
+ */
+async function run(stack: BenchStack, loads: Array<{ jobs: PostJob[]; clients: number }>, accounts: string[], warmUp: PostJob[]): Promise<RunMeasure> {
+  const assumeRoleCount = async () => (await stack.admin<{ count: number }>('GET', `counts?operation=AssumeRole&accountId=${LOCAL_BROKER.accountId}`)).count;
+  const rssFresh = await stack.resetBrokerPeak();
+  await postAll(stack.apiUrl, warmUp, CLIENTS);
+  await stack.waitForIdle();
+  const warmAssumeRoles = await assumeRoleCount();
   await stack.admin('POST', 'reset-counters');
   const rssBefore = await stack.resetBrokerPeak();
   const heapBefore = (await stack.brokerUsage()).heapUsed ?? 0;
@@ -86,8 +108,9 @@ async function run(stack: BenchStack, loads: Array<{ jobs: PostJob[]; clients: n
     cpuMicrosPerFinding: brokerCpuMicros / Math.max(1, delivered),
     peakRssMiB: (brokerAfter.peakRss ?? brokerAfter.rss) / 2 ** 20,
     rssGrowthMiB: (rssAfter - rssBefore) / 2 ** 20,
+    rssGrowthFromFreshMiB: (rssAfter - rssFresh) / 2 ** 20,
     heapGrowthMiB: (heapAfter - heapBefore) / 2 ** 20,
-    assumeRoles: (await stack.admin<{ count: number }>('GET', `counts?operation=AssumeRole&accountId=${LOCAL_BROKER.accountId}`)).count,
+    assumeRoles: warmAssumeRoles + await assumeRoleCount(),
   };
 }
 
@@ -104,15 +127,16 @@ function scenarioRows(label: string, measure: RunMeasure, accounts: string[], ro
     row(`${label}: calls carrying 100 findings`, (100 * figures.reduce((sum, figure) => sum + figure.fullCalls, 0)) / Math.max(1, calls), '%',
       { note: `${calls} calls, ${(imported / Math.max(1, calls)).toFixed(1)} findings/call` }),
     row(`${label}: throttled import calls (all recovered when nothing is lost)`, figures.reduce((sum, figure) => sum + figure.throttledCalls, 0), 'calls'),
-    row(`${label}: AssumeRole calls per role`, measure.assumeRoles / roles, 'calls', { note: `${roles} roles, ${measure.assumeRoles} calls` }),
+    row(`${label}: AssumeRole calls per role (warm-up included)`, measure.assumeRoles / roles, 'calls', { note: `${roles} roles, ${measure.assumeRoles} calls` }),
     row(`${label}: POST latency p50 / p99 (100-finding requests)`, percentile(postLatencies(measure.results, 100), 50), 'ms',
       { note: `p99 ${percentile(postLatencies(measure.results, 100), 99)} ms; 1,000-finding p99 ${percentile(postLatencies(measure.results, 1000), 99)} ms` }),
     row(`${label}: POST-to-imported p50 / p99`, percentile(latencies, 50), 'ms', { note: `p99 ${percentile(latencies, 99)} ms` }),
     row(`${label}: broker CPU per finding delivered`, measure.cpuMicrosPerFinding, 'us',
       { note: `emulated AWS services: ${(measure.servicesCpuMicros / Math.max(1, imported)).toFixed(1)} us/finding, in their own process` }),
     row(`${label}: broker heap growth over the run (after GC: what a leak would grow)`, measure.heapGrowthMiB, 'MiB'),
-    row(`${label}: broker RSS peak / growth (one process: the front, ingest, 5 deliver containers)`, measure.peakRssMiB, 'MiB',
-      { note: `growth ${measure.rssGrowthMiB.toFixed(1)} MiB (after GC)` }),
+    row(`${label}: broker RSS peak (one process: the front, ingest, 5 deliver containers)`, measure.peakRssMiB, 'MiB'),
+    row(`${label}: broker RSS growth over the run, after the warm-up (after GC)`, measure.rssGrowthMiB, 'MiB',
+      { note: `from the fresh process: ${measure.rssGrowthFromFreshMiB.toFixed(1)} MiB` }),
     row(`${label}: findings lost (accepted, neither imported nor dead-lettered)`, posted - imported, 'findings'),
   ];
 }
@@ -162,7 +186,7 @@ export default {
       for (const account of steadyAccounts) await stack.addCustomer(partner, account);
       const jobs = steadyAccounts.flatMap((account) => requestsOf(partner.token, account, benchFindings(partner, account, SIZES.steady, 'steady'), [100, 1000]));
       // The accounts' requests interleaved, as many partners posting at once would send them.
-      return run(stack, [{ jobs: interleave(jobs), clients: CLIENTS }], steadyAccounts);
+      return run(stack, [{ jobs: interleave(jobs), clients: CLIENTS }], steadyAccounts, warmUpJobs(partner, steadyAccounts));
     });
     rows.push(...scenarioRows('1 steady', steady, steadyAccounts, steadyAccounts.length));
     const steadyRate = mean(steadyAccounts.map((account) => steady.figures.get(account)!.findingsPerSecond));
@@ -183,7 +207,8 @@ export default {
         jobs: Array.from({ length: seconds }, (_, s) => ({ token: partner.token, accountId: account, notBefore: start + s * 1000,
           findings: benchFindings(partner, account, 100, `quiet-${s}`) })),
       }));
-      return run(stack, [{ jobs: backlog, clients: CLIENTS }, ...quiet], [hotAccount, ...quietAccounts]);
+      return run(stack, [{ jobs: backlog, clients: CLIENTS }, ...quiet], [hotAccount, ...quietAccounts],
+        warmUpJobs(partner, [hotAccount, ...quietAccounts]));
     });
     const hotFigures = hot.figures.get(hotAccount)!;
     const quietLatencies = quietAccounts.flatMap((account) => hot.figures.get(account)!.postToImportedMs);
@@ -203,7 +228,8 @@ export default {
       for (const account of healthy) await stack.addCustomer(partner, account);
       await stack.addCustomer(partner, brokenAccount, { trust: 'wrong-external-id' });
       const jobs = steadyAccounts.flatMap((account) => requestsOf(partner.token, account, benchFindings(partner, account, SIZES.steady, 'steady'), [100, 1000]));
-      const measure = await run(stack, [{ jobs: interleave(jobs), clients: CLIENTS }], steadyAccounts);
+      // The warm-up leaves the refused account out: its dead letters would mix with the run's.
+      const measure = await run(stack, [{ jobs: interleave(jobs), clients: CLIENTS }], steadyAccounts, warmUpJobs(partner, healthy));
       return { measure, letters: await deadLettered(stack, new Set([brokenAccount])) };
     });
     const healthyRate = mean(healthy.map((account) => broken.measure.figures.get(account)!.findingsPerSecond));
@@ -225,7 +251,7 @@ export default {
       await inBatches(active, 20, (account) => stack.addCustomer(partner, account));
       await inBatches(registered, 50, (account) => stack.addCustomer(partner, account, { emulated: false }));
       const jobs = active.map((account) => ({ token: partner.token, accountId: account, findings: benchFindings(partner, account, SIZES.perActive, 'many') }));
-      return run(stack, [{ jobs, clients: CLIENTS }], active);
+      return run(stack, [{ jobs, clients: CLIENTS }], active, warmUpJobs(partner, active));
     });
     rows.push(row(`4 many customers: broker CPU per finding (${SIZES.registered} registered, ${SIZES.active} receiving) vs scenario 1's`,
       many.cpuMicrosPerFinding / steady.cpuMicrosPerFinding, 'x', { note: `${many.cpuMicrosPerFinding.toFixed(1)} us vs ${steady.cpuMicrosPerFinding.toFixed(1)} us` }));
