@@ -35,7 +35,7 @@ const LAMBDA_ENVIRONMENT: Record<string, string> = {
   AWS_ACCESS_KEY_ID: 'AKIABENCHCOLDSTART01', AWS_SECRET_ACCESS_KEY: 'bench-cold-start', AWS_SESSION_TOKEN: 'bench',
   POWERTOOLS_SERVICE_NAME: 'securityhub-broker', POWERTOOLS_METRICS_NAMESPACE: 'SecurityHubBroker', POWERTOOLS_LOG_LEVEL: 'INFO',
   POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false', POWERTOOLS_TRACER_CAPTURE_ERROR: 'false',
-  TABLE_NAME: 'securityhub-broker', MAX_RECEIVE_COUNT: '5', CUSTOMER_ROLE_NAME_PREFIX: 'SecurityHubFindingsBroker', ROLE_SESSION_NAME_PREFIX: 'securityhub-broker',
+  TABLE_NAME: 'securityhub-broker', LEDGER_TABLE_NAME: 'securityhub-broker-ledger', MAX_RECEIVE_COUNT: '5', CUSTOMER_ROLE_NAME_PREFIX: 'SecurityHubFindingsBroker', ROLE_SESSION_NAME_PREFIX: 'securityhub-broker',
   DELIVERY_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111111111111/broker-delivery',
   DEAD_LETTER_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111111111111/broker-dead-letters',
   DELIVERY_PRINCIPAL_ARN: 'arn:aws:iam::111111111111:role/SecurityHubBroker-deliver',

@@ -1,7 +1,7 @@
 /**
  * The accounting of one scenario: what was sent, what the broker's replies said, and, once the
  * queues are drained, where every accepted finding ended. "Accepted" is the broker's word in a reply
- * (`results[i].status === 'accepted'`): the promise covers exactly those.
+ * (`results[i].status === 'accepted'`, or `ignored` for a version it imported already): the promise covers exactly those.
  */
 import { asffMembers, canonical, type Finding } from './findings.js';
 import type { TrafficRequest } from './traffic.js';
@@ -80,7 +80,9 @@ export class Ledger {
     }
     for (const result of results) {
       const finding = typeof result.index === 'number' ? request.findings[result.index] : undefined;
-      if (result.status === 'accepted' && typeof finding?.Id === 'string') {
+      // `ignored` (StaleUpdatedAt): this very version was taken before, by a request whose reply was cut off,
+      // and imported already; the broker answers it as such instead of queueing it twice. The same promise holds.
+      if ((result.status === 'accepted' || result.status === 'ignored') && typeof finding?.Id === 'string') {
         this.accepted.add(finding.Id);
         this.acceptedContent.set(finding.Id, canonical(asffMembers(finding)));
       }

@@ -66,6 +66,14 @@ export class NotFoundError extends BrokerError {
   }
 }
 
+/** A dependency the broker needs did not answer; nothing was done, and the same request can be sent again. */
+export class ServiceUnavailableError extends BrokerError {
+  constructor(code: string, message: string, cause?: unknown) {
+    super(code, 503, message, { cause });
+    this.name = 'ServiceUnavailableError';
+  }
+}
+
 export class ConfigError extends BrokerError {
   constructor(message: string) {
     super('ConfigError', 500, message);

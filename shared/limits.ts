@@ -184,3 +184,13 @@ export const DELIVERY_PACING_BUDGET_MS = 10_000;
  * poller use it, and deliver reads a batch this full as a backlog of its quotas.
  */
 export const FIFO_MAX_BATCH = 10;
+
+/**
+ * Change-only delivery re-imports a finding whose content has not changed once its last import is
+ * this old, so Security Hub keeps it: "Existing active findings are deleted after 90 days" without an
+ * update (https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-data-retention.html;
+ * securityhub-findings-update-types.html: "Security Hub retains an existing finding ... for 90 days
+ * after the most recent value of the UpdatedAt"). Assumption (the broker's choice): a day, far inside
+ * the 90, and at most one billed re-import a day per unchanged finding.
+ */
+export const CHANGE_REFRESH_MS = 24 * 3600 * 1000;

@@ -1,4 +1,4 @@
-/** Partners and their API tokens: add-partner, issue-token, revoke-token, list-tokens. */
+/** Partners and their API tokens: add-partner, set-change-only, issue-token, revoke-token, list-tokens. */
 import type { Command } from 'commander';
 import { issueToken } from '#shared/auth/partner-tokens.js';
 import { offersOf } from '#shared/onboarding/products.js';
@@ -24,9 +24,24 @@ export function registerPartnerCommands(program: Command, run: Runner): void {
         if (taken) throw usageError(`product ${taken.productKey} already belongs to partner ${taken.partnerId}`);
       }
       const existing = await registry.getPartner(partnerId);
-      await registry.putPartner({ partnerId, name, productArns, createdAt: existing?.createdAt ?? new Date().toISOString() });
+      await registry.putPartner({ partnerId, name, productArns, createdAt: existing?.createdAt ?? new Date().toISOString(),
+        ...(existing?.changeOnly === undefined ? {} : { changeOnly: existing.changeOnly }) });
       out.result({ partnerId, productArns }, () =>
         [`Partner ${partnerId} (${name}) ${existing ? 'updated' : 'added'}; it posts findings for:`, ...productArns.map((arn) => `  ${arn}`)].join('\n'));
+    }));
+
+  program.command('set-change-only')
+    .description('turns change-only delivery on or off for a partner (on by default: content imported within 24 hours is not imported again)')
+    .requiredOption('--partner-id <id>', 'the partner\'s id')
+    .requiredOption('--change-only <on|off>', 'on: skip unchanged findings; off: import every version')
+    .action(run<{ partnerId: string; changeOnly: string }>(async ({ options, ctx, out }) => {
+      if (options.changeOnly !== 'on' && options.changeOnly !== 'off') throw usageError(`--change-only takes on or off, not ${options.changeOnly}`);
+      const registry = await ctx.registry();
+      const partner = await registry.getPartner(options.partnerId);
+      if (!partner) throw usageError(`no partner ${options.partnerId}; run add-partner first`);
+      await registry.putPartner({ ...partner, changeOnly: options.changeOnly === 'on' });
+      out.result({ partnerId: options.partnerId, changeOnly: options.changeOnly === 'on' }, () =>
+        `Change-only delivery is ${options.changeOnly} for ${options.partnerId} (takes effect with the next delivery).`);
     }));
 
   program.command('issue-token')

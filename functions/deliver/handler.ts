@@ -18,6 +18,7 @@ import { SQS_DELIVERY_OPTIONS, withoutSdkLogging } from '#shared/aws/quiet-clien
 import { DynamoQuotaStates } from '#shared/delivery/quota-states.js';
 import { SecurityHubClients } from '#shared/delivery/securityhub-clients.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
+import { DynamoLedger } from '#shared/ledger/dynamo-ledger.js';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { logger, metrics } from '../observability.js';
 import { tracer } from '../tracer.js';
@@ -25,6 +26,7 @@ import { tracer } from '../tracer.js';
 const config = readConfig(
   z.object({
     TABLE_NAME: tableName,
+    LEDGER_TABLE_NAME: tableName,
     DELIVERY_QUEUE_URL: queueUrl('delivery queue'),
     DEAD_LETTER_QUEUE_URL: queueUrl('dead-letter queue'),
     MAX_RECEIVE_COUNT: z.coerce.number({ error: 'required: the delivery queue redrive policy maxReceiveCount' }).check(z.int(), z.minimum(1)),
@@ -39,10 +41,11 @@ const config = readConfig(
  * Lambda builds it once per container (the `handler` export); the local stack builds one per
  * simulated container, so several invocations run at once as the event source mapping scales.
  */
-export function createDeliverHandler() {
+export function createDeliverHandler(options: { ledgerClock?: () => number } = {}) {
   const dynamo = tracer.captureAWSv3Client(withoutSdkLogging(new DynamoDBClient({})));
   const deps = {
     registry: new DynamoRegistry(dynamo, config.TABLE_NAME),
+    ledger: new DynamoLedger(dynamo, config.LEDGER_TABLE_NAME),
     credentials: new CredentialResolver(tracer.captureAWSv3Client(new STSClient({})), {
       sessionNamePrefix: config.ROLE_SESSION_NAME_PREFIX,
       onAssumeRole: () => metrics.addMetric('AssumeRoleCalls', MetricUnit.Count, 1),
@@ -54,6 +57,7 @@ export function createDeliverHandler() {
     deadLetterQueueUrl: config.DEAD_LETTER_QUEUE_URL,
     maxReceiveCount: config.MAX_RECEIVE_COUNT,
     suspension: { failures: config.SUSPEND_AFTER_FAILURES, windowMs: config.SUSPEND_AFTER_SECONDS * 1000 },
+    ...(options.ledgerClock ? { ledgerClock: options.ledgerClock } : {}),
   };
   const processor = new BatchProcessor(EventType.SQS);
 
@@ -84,6 +88,9 @@ export function createDeliverHandler() {
           metrics.addMetric('FindingsImported', MetricUnit.Count, report.imported);
           metrics.addMetric('FindingsDeadLettered', MetricUnit.Count, report.deadLettered);
           metrics.addMetric('FindingsDeferred', MetricUnit.Count, report.deferred);
+          metrics.addMetric('FindingsIgnored', MetricUnit.Count, report.ignored);
+          metrics.addMetric('FindingsUnchanged', MetricUnit.Count, report.unchanged);
+          if (report.ledgerError) logger.error('the finding ledger could not be written: the batch is retried', { error: report.ledgerError });
           metrics.addMetric('ImportThrottled', MetricUnit.Count, report.throttled);
           return report;
         }));

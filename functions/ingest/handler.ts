@@ -11,13 +11,18 @@ import { queueUrl, readConfig, tableName } from '#shared/config.js';
 import { UnauthorizedError } from '#shared/errors.js';
 import { submissionStatus, submitFindings, type SubmissionReply } from '#shared/ingest/submit-findings.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
+import { DynamoLedger } from '#shared/ledger/dynamo-ledger.js';
+import { listSubmissions, readSubmission } from './submissions.js';
+import { PARTNER_ROUTES } from './routes.js';
 import { errorReplies, jsonReply } from '../http/error-replies.js';
 import { SQS_DELIVERY_OPTIONS, withoutSdkLogging } from '#shared/aws/quiet-clients.js';
 import { logger, metrics } from '../observability.js';
 import { tracer } from '../tracer.js';
 
-const config = readConfig(z.object({ TABLE_NAME: tableName, DELIVERY_QUEUE_URL: queueUrl('delivery queue') }));
-const registry = new DynamoRegistry(tracer.captureAWSv3Client(withoutSdkLogging(new DynamoDBClient({}))), config.TABLE_NAME);
+const config = readConfig(z.object({ TABLE_NAME: tableName, LEDGER_TABLE_NAME: tableName, DELIVERY_QUEUE_URL: queueUrl('delivery queue') }));
+const dynamo = tracer.captureAWSv3Client(withoutSdkLogging(new DynamoDBClient({})));
+const registry = new DynamoRegistry(dynamo, config.TABLE_NAME);
+const ledger = new DynamoLedger(dynamo, config.LEDGER_TABLE_NAME);
 const sqs = tracer.captureAWSv3Client(withoutSdkLogging(new SQSClient(SQS_DELIVERY_OPTIONS)));
 
 /** Content-Type and Content-Encoding, whatever case the client wrote them in. */
@@ -38,7 +43,11 @@ function submissionError(reply: SubmissionReply): { code: string; message: strin
     : { code: 'NoValidFindings', message: 'Every finding was rejected; each result lists its reasons (errors).' };
 }
 
-/** `POST /v1/findings` queues findings; `POST /v1/findings:validate` only judges them. */
+/**
+ * The partner API (functions/ingest/routes.ts): `POST /v1/findings` queues findings,
+ * `POST /v1/findings:validate` only judges them, `GET /v1/submissions[/{submissionId}]` says what
+ * became of them.
+ */
 export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .use(captureLambdaHandler(tracer, { captureResponse: false }))
   .use(injectLambdaContext(logger))
@@ -47,17 +56,26 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
   .handler(async (event) => {
     const partnerId = event.requestContext.authorizer?.partnerId as string | undefined;
     if (!partnerId) throw new UnauthorizedError();
+    const resource = event.resource ?? event.path;
+    if (event.httpMethod === 'GET' && resource === PARTNER_ROUTES.submission.path) {
+      return jsonReply(200, await readSubmission(ledger, partnerId, event.pathParameters?.submissionId));
+    }
+    if (event.httpMethod === 'GET' && resource === PARTNER_ROUTES.submissions.path) {
+      return jsonReply(200, await listSubmissions(ledger, partnerId, event.queryStringParameters ?? {}));
+    }
     const dryRun = (event.resource ?? event.path).endsWith(':validate');
     const reply = await submitFindings(
       { partnerId, body: event.body, isBase64Encoded: event.isBase64Encoded, dryRun, ...mediaHeaders(event.headers) },
-      { registry, sqs, deliveryQueueUrl: config.DELIVERY_QUEUE_URL },
+      { registry, ledger, sqs, deliveryQueueUrl: config.DELIVERY_QUEUE_URL,
+        onLedgerError: (error) => logger.error('ledger write failed after queueing (the findings are queued)', { error: (error as Error).message }) },
     );
     logger.info('submission judged', {
-      partnerId, submissionId: reply.submissionId, dryRun, accepted: reply.accepted, rejected: reply.rejected, failed: reply.failed,
+      partnerId, submissionId: reply.submissionId, dryRun, accepted: reply.accepted, rejected: reply.rejected, failed: reply.failed, ignored: reply.ignored,
     });
     if (!dryRun) {
       metrics.addMetric('FindingsAccepted', MetricUnit.Count, reply.accepted);
       metrics.addMetric('FindingsRejected', MetricUnit.Count, reply.rejected);
+      metrics.addMetric('FindingsIgnoredStale', MetricUnit.Count, reply.ignored);
     }
     const status = submissionStatus(reply);
     return jsonReply(status, status >= 400 ? { error: submissionError(reply), ...reply } : reply, reply.failed > 0 && reply.accepted === 0 ? { 'retry-after': '5' } : {});

@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { PARTNER_ROUTES } from '#functions/ingest/routes.js';
 import { ONBOARDING_ROUTES } from '#functions/onboarding/routes.js';
 import type { BrokerConfig } from './config.js';
 import { BrokerAlarms } from './constructs/alarms.js';
@@ -10,6 +11,7 @@ import { BrokerFunctions, DELIVER_TIMEOUT } from './constructs/functions.js';
 import { OperatorPolicy } from './constructs/operator-policy.js';
 import { DeliveryQueues } from './constructs/queues.js';
 import { RegistryTable } from './constructs/storage.js';
+import { LedgerTable } from './constructs/ledger-table.js';
 import { HANDLER_ENTRIES, type HandlerName } from './paths.js';
 
 export interface BrokerStackProps extends StackProps {
@@ -18,11 +20,6 @@ export interface BrokerStackProps extends StackProps {
   readonly entries?: Record<HandlerName, string>;
 }
 
-/** The partner findings routes (DESIGN.md): the import and its dry run share the ingest function. */
-export const PARTNER_ROUTES = {
-  findings: 'v1/findings',
-  validate: 'v1/findings:validate',
-} as const;
 
 /**
  * The customer onboarding routes, all AWS_IAM (SigV4) and all served by the onboarding function;
@@ -35,6 +32,7 @@ export class BrokerStack extends Stack {
   readonly functions: BrokerFunctions;
   readonly queues: DeliveryQueues;
   readonly registry: RegistryTable;
+  readonly ledger: LedgerTable;
   readonly alarms: BrokerAlarms;
   readonly operatorPolicy: OperatorPolicy;
 
@@ -44,10 +42,12 @@ export class BrokerStack extends Stack {
 
     const dataKey = new DataKey(this, 'DataKey');
     this.registry = new RegistryTable(this, 'Registry', { encryptionKey: dataKey.key });
+    this.ledger = new LedgerTable(this, 'Ledger', { encryptionKey: dataKey.key });
     this.queues = new DeliveryQueues(this, 'Queues', { encryptionKey: dataKey.key, deliverTimeout: DELIVER_TIMEOUT });
     this.functions = new BrokerFunctions(this, 'Functions', {
       entries: props.entries ?? HANDLER_ENTRIES,
       registry: this.registry,
+      ledger: this.ledger,
       queues: this.queues,
       productArns: config.productArns,
       ...(config.partnerCompanyId !== undefined && { partnerCompanyId: config.partnerCompanyId }),
@@ -67,8 +67,10 @@ export class BrokerStack extends Stack {
       cloudWatchRole: config.apiGatewayCloudWatchRole,
       iamCallerOrganizationIds: config.customerOrganizationIds,
     });
-    this.api.addPartnerRoute(PARTNER_ROUTES.findings, 'POST', ingest.function);
-    this.api.addPartnerRoute(PARTNER_ROUTES.validate, 'POST', ingest.function);
+    // The partner routes (findings, their dry run, submissions) are all the ingest function's.
+    for (const { path, methods } of Object.values(PARTNER_ROUTES)) {
+      for (const method of methods) this.api.addPartnerRoute(path.slice(1), method, ingest.function);
+    }
     for (const { path, methods } of Object.values(ONBOARDING_ROUTES)) {
       for (const method of methods) this.api.addIamRoute(path.slice(1), method, onboarding.function);
     }
@@ -113,6 +115,7 @@ export class BrokerStack extends Stack {
       'Verifier principal: the onboarding role, which verifies customer roles. Customer roles must trust it too',
     );
     this.output('TableName', this.registry.table.tableName, 'Registry table');
+    this.output('LedgerTableName', this.ledger.table.tableName, 'Finding ledger table');
     this.output('DeliveryQueueUrl', this.queues.deliveryQueue.queueUrl, 'Delivery queue');
     this.output('DeadLetterQueueUrl', this.queues.deadLetterQueue.queueUrl, 'Dead-letter queue: findings that could not be delivered, with reasons');
     this.output('AlarmTopicArn', this.alarms.topic.topicArn, 'Alarm notifications (subscribe more endpoints here)');

@@ -26,8 +26,12 @@ export async function startDynamo(port: number, path?: string): Promise<LocalDyn
   };
 }
 
-/** The broker's table, keyed as the CDK stack creates it; a no-op when it exists (persisted data). */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+/**
+ * One of the broker's tables, keyed as the CDK stack creates it (the registry with its index, the
+ * ledger without); a no-op when it exists (persisted data).
+ */
+export async function ensureTable(client: DynamoDBClient, tableName: string, options: { index?: boolean } = {}): Promise<void> {
+  const index = options.index ?? true;
   try {
     await client.send(
       new CreateTableCommand({
@@ -36,23 +40,25 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
         AttributeDefinitions: [
           { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
           { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
-          { AttributeName: TABLE_KEYS.gsiPartitionKey, AttributeType: 'S' },
-          { AttributeName: TABLE_KEYS.gsiSortKey, AttributeType: 'S' },
+          ...(index ? [
+            { AttributeName: TABLE_KEYS.gsiPartitionKey, AttributeType: 'S' as const },
+            { AttributeName: TABLE_KEYS.gsiSortKey, AttributeType: 'S' as const },
+          ] : []),
         ],
         KeySchema: [
           { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
           { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: [
+        ...(index ? { GlobalSecondaryIndexes: [
           {
             IndexName: TABLE_KEYS.gsi,
             KeySchema: [
               { AttributeName: TABLE_KEYS.gsiPartitionKey, KeyType: 'HASH' },
               { AttributeName: TABLE_KEYS.gsiSortKey, KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'ALL' },
+            Projection: { ProjectionType: 'ALL' as const },
           },
-        ],
+        ] } : {}),
       }),
     );
   } catch (error) {

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { PARTNER_METHODS } from '#functions/ingest/routes.js';
 import { ONBOARDING_METHODS } from '#functions/onboarding/routes.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { startApiFront, type ApiFront, type AuthorizerHandler, type ProxyHandler } from './api-front.js';
@@ -78,6 +79,7 @@ export const LOCAL_BROKER = {
   operatorAccessKeyId: 'AKIALOCALOPERATOR001',
   operatorSecretAccessKey: 'local-operator-secret-key-for-the-emulator-only',
   tableName: 'securityhub-broker',
+  ledgerTableName: 'securityhub-broker-ledger',
   customerRoleNamePrefix: 'SecurityHubFindingsBroker',
   roleSessionNamePrefix: 'securityhub-broker',
 } as const;
@@ -131,6 +133,7 @@ export async function startLocalServices(options: LocalStackOptions = {}): Promi
   });
   const dynamoClient = new DynamoDBClient({ region, endpoint: dynamo.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
   await ensureTable(dynamoClient, LOCAL_BROKER.tableName);
+  await ensureTable(dynamoClient, LOCAL_BROKER.ledgerTableName, { index: false });
   dynamoClient.destroy();
   return {
     region, emulator, emulatorUrl: emulator.url, dynamoEndpoint: dynamo.endpoint,
@@ -182,6 +185,7 @@ export async function startBrokerOn(
     AWS_ENDPOINT_URL_SECURITYHUB: services.emulatorUrl,
     AWS_ENDPOINT_URL_IAM: services.emulatorUrl,
     TABLE_NAME: LOCAL_BROKER.tableName,
+    LEDGER_TABLE_NAME: LOCAL_BROKER.ledgerTableName,
     DELIVERY_QUEUE_URL: services.deliveryQueueUrl,
     DEAD_LETTER_QUEUE_URL: services.deadLetterQueueUrl,
     MAX_RECEIVE_COUNT: String(maxReceiveCount),
@@ -220,13 +224,15 @@ export async function startBrokerOn(
       ? { lookup: (accessKeyId) => emulator.state.credentials.lookup(accessKeyId), now: () => emulator.state.clock.now() }
       : { lookup: () => undefined, now: () => Date.now() },
     routes: [
-      { method: 'POST', resource: '/v1/findings', functionName: 'ingest', handler: ingest as unknown as ProxyHandler },
-      { method: 'POST', resource: '/v1/findings:validate', functionName: 'ingest', handler: ingest as unknown as ProxyHandler },
+      ...PARTNER_METHODS.map(({ method, resource }) => ({ method, resource, functionName: 'ingest', handler: ingest as unknown as ProxyHandler })),
       ...(emulator ? ONBOARDING_METHODS.map(({ method, resource }) => onboardingRoute(method, resource)) : []),
     ],
   });
   // One deliver handler per simulated container, each with its own clients and caches, as Lambda scales the mapping.
-  const containers = Array.from({ length: options.deliverConcurrency ?? DEFAULTS.deliverMaxConcurrency }, () => createDeliverHandler() as unknown as SqsHandler);
+  // Locally the ledger keeps time by the emulator's clock, so a test that advances it sees change-only refreshes come due.
+  const ledgerClock = emulator ? () => emulator.state.clock.now() : undefined;
+  const containers = Array.from({ length: options.deliverConcurrency ?? DEFAULTS.deliverMaxConcurrency },
+    () => createDeliverHandler(ledgerClock ? { ledgerClock } : {}) as unknown as SqsHandler);
   const poller = new SqsPoller(sqs, containers, {
     queueUrl: services.deliveryQueueUrl,
     queueArn: services.deliveryQueueArn,

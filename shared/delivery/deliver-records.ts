@@ -8,11 +8,14 @@ import {
 import { sendMessages, type OutgoingMessage } from '../queue/sqs-sender.js';
 import type { Registry } from '../registry/registry.js';
 import { RegistrationLookup } from '../registry/registration-lookup.js';
-import { FIFO_MAX_BATCH } from '../limits.js';
+import { CHANGE_REFRESH_MS, FIFO_MAX_BATCH } from '../limits.js';
 import { recordAccessOutcome, SUSPENSION_POLICY, type SuspensionPolicy } from './access-failures.js';
 import { sendDeadLetters, type DeadLetter } from './dead-letter.js';
 import { deliverGroup, type DeliveryGroupInput } from './deliver-group.js';
 import { IMPORTED } from './finding-outcome.js';
+import { changeOnlyOf, ledgerDecisions, ledgerEntries, writeLedger, type DeliverableFinding } from './ledger-step.js';
+import type { LedgerDecision } from '../ledger/ledger-decision.js';
+import type { Ledger } from '../ledger/ledger-model.js';
 import { ImportPacer } from './import-pacer.js';
 import type { QuotaStates } from './quota-states.js';
 import { recordFate, type RecordFinding } from './record-fate.js';
@@ -38,6 +41,15 @@ export interface DeliverDeps {
   deadLetterQueueUrl: string;
   /** The delivery queue's maxReceiveCount: on the last receive, transient failures are dead-lettered by us, with their reason. */
   maxReceiveCount: number;
+  /** The finding ledger: what was accepted and imported before, and where each finding's fate is kept. */
+  ledger?: Ledger;
+  /** Change-only delivery re-imports unchanged content once its last import is older than this (default CHANGE_REFRESH_MS). */
+  changeRefreshMs?: number;
+  /**
+   * The clock the ledger's import times are kept and judged by (default Date.now); the local stack
+   * gives the emulator's, so a test that advances it sees a refresh come due.
+   */
+  ledgerClock?: () => number;
   /** When repeated access failures suspend a registration (default SUSPENSION_POLICY). */
   suspension?: SuspensionPolicy;
   now?: () => Date;
@@ -57,8 +69,14 @@ export interface DeliveryReport {
   retrying: number;
   /** Import calls Security Hub throttled (each retried while there was time). */
   throttled: number;
+  /** Findings the ledger kept from Security Hub: stale or superseded versions. */
+  ignored: number;
+  /** Findings not sent again: the same content was imported recently (change-only delivery). */
+  unchanged: number;
   /** Message ids to report as batchItemFailures. */
   failedMessageIds: string[];
+  /** Why the ledger could not be written (then every record is retried). */
+  ledgerError?: string;
 }
 
 
@@ -77,9 +95,11 @@ type RecordFindings = RecordFinding[];
 export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDeps, options: DeliverOptions): Promise<DeliveryReport> {
   const pacer = new ImportPacer(deps.quotaStates, { deadline: options.deadline });
   const registrations = new RegistrationLookup(deps.registry);
+  const partners = new Map<string, Promise<boolean>>();
   const perRecord: RecordFindings[] = records.map(() => []);
-  const groups = new Map<string, DeliveryGroupInput & { findings: RecordFinding[] }>();
 
+  // 1. Read each record and look up its registration: what is left is deliverable, with its registration.
+  const deliverable: DeliverableFinding[] = [];
   await Promise.all(records.map(async (record, index) => {
     const findings = perRecord[index]!;
     let message: DeliveryMessage;
@@ -91,30 +111,46 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
       return;
     }
     const group = groupOf(message);
-    const deliverable: RecordFinding[] = [];
+    const ready: RecordFinding[] = [];
     for (const finding of message.findings) {
       const defect = findingDefect(finding);
       const item: RecordFinding = { finding, group, outcome: IMPORTED };
       findings.push(item);
-      if (!defect) deliverable.push(item);
+      if (!defect) ready.push(item);
       else item.outcome = { kind: 'dead-letter', failure: { kind: 'permanent', code: 'MalformedFinding',
         message: `Not sent: ${defect}. Ingest never queues such a finding; fix whatever wrote this message, then purge it.` } };
     }
-    if (deliverable.length === 0) return;
+    if (ready.length === 0) return;
     const registration = await registrations.get(message.accountId, message.productKey);
     const problem = registrationProblem(registration, message);
     if (problem || !registration) {
-      for (const item of deliverable) item.outcome = { kind: 'dead-letter', failure: problem! };
+      for (const item of ready) item.outcome = { kind: 'dead-letter', failure: problem! };
       return;
     }
-    const key = `${message.accountId}|${message.region}|${registration.mode}|${deps.credentials.identityOf(registration) ?? ''}`;
-    const destination = groups.get(key) ?? { registration, region: message.region, items: [], findings: [] };
-    for (const item of deliverable) {
-      destination.items.push({ finding: item.finding });
-      destination.findings.push(item);
-    }
-    groups.set(key, destination);
+    for (const item of ready) deliverable.push({ item, registration, region: message.region, submissionId: message.submissionId, partnerId: message.partnerId });
   }));
+
+  // 2. The ledger's decision: stale and superseded versions are ignored, unchanged content is not sent again.
+  const decisions = deps.ledger
+    ? await ledgerDecisions(deps.ledger, deliverable, (partnerId) => changeOnlyOf(deps.registry, partnerId, partners),
+      (deps.ledgerClock ?? Date.now)(), deps.changeRefreshMs ?? CHANGE_REFRESH_MS)
+    : deliverable.map((): LedgerDecision => ({ kind: 'send', hash: '' }));
+
+  // 3. Group what is to be sent by destination, so 250 findings in 3 messages take 3 calls, not 5.
+  const groups = new Map<string, DeliveryGroupInput & { findings: RecordFinding[] }>();
+  const hashes = new Map<RecordFinding, string>();
+  deliverable.forEach(({ item, registration, region }, index) => {
+    const decision = decisions[index]!;
+    if (decision.kind === 'ignored') item.outcome = { kind: 'ignored', code: decision.code, message: decision.message };
+    else if (decision.kind === 'unchanged') item.outcome = { kind: 'unchanged' };
+    if (decision.kind !== 'send') return;
+    hashes.set(item, decision.hash);
+    const key = `${item.group.accountId}|${region}|${registration.mode}|${deps.credentials.identityOf(registration) ?? ''}`;
+    const destination = groups.get(key) ?? { registration, region, items: [], findings: [] };
+    destination.items.push({ finding: item.finding });
+    destination.findings.push(item);
+    groups.set(key, destination);
+  });
 
   let throttled = 0;
   try {
@@ -131,8 +167,20 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
     await pacer.close();
   }
 
+  // 4. Each record's fate, then what became of each finding goes in the ledger before the records
+  // settle: if it cannot be written, the records are retried whole (the versions imported already are
+  // then recognised by the ledger, or ignored by Security Hub).
   const now = deps.now?.() ?? new Date();
   const fates = records.map((record, index) => recordFate(perRecord[index]!, record.receiveCount, deps.maxReceiveCount, now));
+  if (deps.ledger) {
+    try {
+      await writeLedger(deps.ledger, ledgerEntries(perRecord, fates, hashes, (deps.ledgerClock ?? Date.now)()));
+    } catch (error) {
+      return { imported: 0, deadLettered: 0, deferred: 0, ignored: 0, unchanged: 0, retrying: perRecord.flat().length, throttled,
+        failedMessageIds: records.map((record) => record.messageId), ledgerError: (error as Error).message };
+    }
+  }
+
   const letters: Array<DeadLetter<number>> = [];
   const deferrals: Array<{ origin: number; finding: Finding; group: DeliveryGroup }> = [];
   fates.forEach((fate, index) => {
@@ -149,6 +197,8 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
 
   return {
     imported: perRecord.flat().filter((item) => item.outcome.kind === 'imported').length,
+    ignored: perRecord.flat().filter((item) => item.outcome.kind === 'ignored').length,
+    unchanged: perRecord.flat().filter((item) => item.outcome.kind === 'unchanged').length,
     deadLettered: letters.filter((letter) => !failed.has(letter.origin)).length,
     deferred: deferrals.filter((deferral) => !failed.has(deferral.origin)).length,
     retrying: [...failed].reduce((sum, index) => sum + perRecord[index]!.length, 0),

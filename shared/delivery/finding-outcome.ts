@@ -6,6 +6,10 @@ import type { Failure } from '../diagnostics/failure-catalog.js';
  */
 export type FindingOutcome =
   | { kind: 'imported' }
+  /** Not sent, by the ledger's decision (ledger-decision.ts): Security Hub would ignore it, or a newer version is queued. */
+  | { kind: 'ignored'; code: string; message: string }
+  /** Not sent: the same content was imported recently (change-only delivery). */
+  | { kind: 'unchanged' }
   /** Nothing changes until someone fixes the cause: the finding goes to the DLQ with the failure. */
   | { kind: 'dead-letter'; failure: Failure }
   /** May succeed after a while: the record goes back to SQS and is received again a visibility timeout later. */

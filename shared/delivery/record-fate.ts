@@ -47,6 +47,8 @@ export function recordFate(findings: RecordFinding[], receiveCount: number, maxR
       failure: { kind: 'permanent', code: (outcome as { failure: Failure }).failure.code, message } });
     switch (outcome.kind) {
       case 'imported':
+      case 'ignored':
+      case 'unchanged':
         break;
       case 'dead-letter':
         deadLetters.push({ finding, group, attempts, failure: outcome.failure });

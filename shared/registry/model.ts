@@ -14,6 +14,11 @@ export interface Partner {
   /** Product ARNs (one per Region) this partner may post findings for. */
   productArns: string[];
   createdAt: string;
+  /**
+   * Change-only delivery: a finding whose content (all but UpdatedAt) equals its last import is not
+   * imported again until CHANGE_REFRESH_MS has passed. On unless this is false.
+   */
+  changeOnly?: boolean;
 }
 
 export interface PartnerToken {

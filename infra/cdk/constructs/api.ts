@@ -189,14 +189,18 @@ export class BrokerApi extends Construct {
     });
   }
 
-  /** A partner route: the cached partner authorizer, a JSON body required, optional API key. */
+  /**
+   * A partner route: the cached partner authorizer, optional API key, and for a method with a body
+   * (POST, PUT) a JSON body required. A GET gets no body model: API Gateway would validate its absent
+   * body against it and answer 400.
+   */
   addPartnerRoute(path: string, httpMethod: string, handler: IFunction): Method {
+    const takesBody = httpMethod === 'POST' || httpMethod === 'PUT';
     const method = this.restApi.root.resourceForPath(path).addMethod(httpMethod, integrationFor(handler), {
       authorizationType: AuthorizationType.CUSTOM,
       authorizer: this.authorizer,
       apiKeyRequired: this.requireApiKeys,
-      requestValidator: this.bodyValidator,
-      requestModels: { 'application/json': this.jsonBody },
+      ...(takesBody ? { requestValidator: this.bodyValidator, requestModels: { 'application/json': this.jsonBody } } : {}),
     });
     this.partnerInvoke ??= this.addInvokeStatement(RESOURCE_POLICY_SIDS.partnerRoutes, {});
     this.partnerInvoke.addResources(invokeResource(httpMethod, path));

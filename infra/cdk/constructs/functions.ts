@@ -8,6 +8,7 @@ import type { HandlerName } from '../paths.js';
 import { BrokerFunction } from './broker-function.js';
 import type { DeliveryQueues } from './queues.js';
 import type { RegistryTable } from './storage.js';
+import type { LedgerTable } from './ledger-table.js';
 
 /** API Gateway gives a Lambda integration 29 s; ingest answers (or fails) before that. */
 export const INGEST_TIMEOUT = Duration.seconds(28);
@@ -22,6 +23,7 @@ export const DELIVER_BATCH_SIZE = FIFO_MAX_BATCH;
 export interface BrokerFunctionsProps {
   readonly entries: Record<HandlerName, string>;
   readonly registry: RegistryTable;
+  readonly ledger: LedgerTable;
   readonly queues: DeliveryQueues;
   readonly productArns: readonly string[];
   readonly partnerCompanyId?: string;
@@ -56,8 +58,9 @@ export class BrokerFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: BrokerFunctionsProps) {
     super(scope, id);
-    const { registry, queues } = props;
+    const { registry, ledger, queues } = props;
     const tableName = registry.table.tableName;
+    const ledgerTableName = ledger.table.tableName;
 
     this.authorizer = new BrokerFunction(this, 'Authorizer', {
       entry: props.entries.authorizer,
@@ -74,9 +77,11 @@ export class BrokerFunctions extends Construct {
       timeout: INGEST_TIMEOUT,
       // Parsing and validating up to 6 MB of JSON per request; arm64 CPU share grows with memory.
       memorySize: 1024,
-      environment: { TABLE_NAME: tableName, DELIVERY_QUEUE_URL: queues.deliveryQueue.queueUrl },
+      environment: { TABLE_NAME: tableName, LEDGER_TABLE_NAME: ledgerTableName, DELIVERY_QUEUE_URL: queues.deliveryQueue.queueUrl },
     });
     registry.grantRead(this.ingest.role);
+    // The ledger: stale versions and submissions (batched reads and writes), a partner's submissions (Query).
+    ledger.grant(this.ingest.role, ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query']);
     queues.grantSend(this.ingest.role, queues.deliveryQueue, 'DeliveryQueueSend');
 
     this.deliver = new BrokerFunction(this, 'Deliver', {
@@ -86,6 +91,7 @@ export class BrokerFunctions extends Construct {
       memorySize: 512,
       environment: {
         TABLE_NAME: tableName,
+        LEDGER_TABLE_NAME: ledgerTableName,
         DELIVERY_QUEUE_URL: queues.deliveryQueue.queueUrl,
         DEAD_LETTER_QUEUE_URL: queues.deadLetterQueue.queueUrl,
         MAX_RECEIVE_COUNT: String(queues.maxReceiveCount),
@@ -94,6 +100,8 @@ export class BrokerFunctions extends Construct {
     });
     // Deliver records access failures on the registration (UpdateItem); it never creates or deletes one.
     registry.grantReadWrite(this.deliver.role, ['dynamodb:UpdateItem']);
+    // The ledger: what was accepted and imported before, and each finding's fate (batched reads and writes).
+    ledger.grant(this.deliver.role, ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem']);
     queues.grantSend(this.deliver.role, queues.deadLetterQueue, 'DeadLetterQueueSend');
     // Findings whose quota was spent are re-queued as new messages (shared/delivery/record-fate.ts).
     queues.grantSend(this.deliver.role, queues.deliveryQueue, 'DeliveryQueueRequeue');

@@ -26,9 +26,9 @@ export type RegistryItemWrite = 'dynamodb:PutItem' | 'dynamodb:UpdateItem';
  * writes use the same table key, which DynamoDB decrypts on the caller's behalf (kms:Decrypt);
  * generating and re-wrapping the table key are DynamoDB's own calls, so writers get nothing more.
  */
-const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
+export const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
 /** What item writers get on the key besides the read actions (see `itemAccessStatements`). */
-const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey'];
+export const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey'];
 
 export interface RegistryTableProps {
   readonly encryptionKey: IKey;

@@ -18,16 +18,19 @@ const resourceIdOf = (pathPart: string) =>
   Object.entries(resourcesOf(template, 'AWS::ApiGateway::Resource')).find(([, r]) => r.Properties.PathPart === pathPart)?.[0];
 
 describe('partner findings API', () => {
-  it('serves POST /v1/findings and POST /v1/findings:validate, both by the ingest function', () => {
+  it('serves POST /v1/findings, POST /v1/findings:validate, GET /v1/submissions and GET /v1/submissions/{submissionId}, all by the ingest function', () => {
     const pathParts = Object.values(resourcesOf(template, 'AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart);
-    expect(pathParts).toEqual(expect.arrayContaining(['findings', 'findings:validate', 'v1']));
-    expect(partnerMethods().map((m) => m.Properties.ResourceId.Ref).sort()).toEqual(
-      [resourceIdOf('findings'), resourceIdOf('findings:validate')].sort(),
+    expect(pathParts).toEqual(expect.arrayContaining(['findings', 'findings:validate', 'submissions', '{submissionId}', 'v1']));
+    expect(partnerMethods().map((m) => `${m.Properties.HttpMethod} ${m.Properties.ResourceId.Ref}`).sort()).toEqual(
+      [`POST ${resourceIdOf('findings')}`, `POST ${resourceIdOf('findings:validate')}`, `GET ${resourceIdOf('submissions')}`,
+        `GET ${resourceIdOf('{submissionId}')}`].sort(),
     );
     for (const method of partnerMethods()) {
-      expect(method.Properties.HttpMethod).toBe('POST');
       expect(method.Properties.Integration.Type).toBe('AWS_PROXY');
       expect(JSON.stringify(method.Properties.Integration.Uri)).toContain(JSON.stringify(ingestArn()));
+      // A JSON body is required of the POSTs only: a GET has none to validate.
+      if (method.Properties.HttpMethod === 'POST') expect(method.Properties.RequestModels).toEqual({ 'application/json': expect.anything() });
+      else expect(method.Properties.RequestModels).toBeUndefined();
     }
   });
 
@@ -58,7 +61,7 @@ describe('partner findings API', () => {
     expect(uri).toContain(authorizerFn);
   });
 
-  it('validates that every partner request has a JSON body', () => {
+  it('validates that every partner POST has a JSON body', () => {
     const validatorId = logicalIdOf(template, 'AWS::ApiGateway::RequestValidator', 'ApiBodyValidator');
     template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true });
     const modelId = logicalIdOf(template, 'AWS::ApiGateway::Model', 'ApiJsonBody');
@@ -66,7 +69,7 @@ describe('partner findings API', () => {
       ContentType: 'application/json',
       Schema: Match.objectLike({ type: ['object', 'array'] }),
     });
-    for (const method of partnerMethods()) {
+    for (const method of partnerMethods().filter((m) => m.Properties.HttpMethod === 'POST')) {
       expect(method.Properties.RequestValidatorId).toEqual({ Ref: validatorId });
       expect(method.Properties.RequestModels).toEqual({ 'application/json': { Ref: modelId } });
     }
@@ -76,7 +79,7 @@ describe('partner findings API', () => {
     template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
     for (const method of partnerMethods()) expect(method.Properties.ApiKeyRequired).toBe(false);
     const strict = synthesizeBroker({ context: { requireApiKeys: 'true' } }).template;
-    expect(partnerMethods(strict)).toHaveLength(2);
+    expect(partnerMethods(strict)).toHaveLength(4);
     for (const method of partnerMethods(strict)) expect(method.Properties.ApiKeyRequired).toBe(true);
     // Keys come from the partner authorizer, so an IAM route can never require one.
     for (const method of Object.values(resourcesOf(strict, 'AWS::ApiGateway::Method'))) {

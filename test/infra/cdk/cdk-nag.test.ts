@@ -69,6 +69,8 @@ describe('cdk-nag AwsSolutions checks', () => {
         'Api/Api/CloudWatchRole: AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
         'Api/Api/Default/v1/findings/POST: AwsSolutions-COG4',
         'Api/Api/Default/v1/findings:validate/POST: AwsSolutions-COG4',
+        'Api/Api/Default/v1/submissions/GET: AwsSolutions-COG4',
+        'Api/Api/Default/v1/submissions/{submissionId}/GET: AwsSolutions-COG4',
         // The customer onboarding routes (AWS_IAM): SigV4 callers, no Cognito user pool.
         'Api/Api/Default/v1/products/GET: AwsSolutions-COG4',
         'Api/Api/Default/v1/registrations/GET: AwsSolutions-COG4',

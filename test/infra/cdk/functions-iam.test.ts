@@ -49,6 +49,25 @@ describe('every broker function', () => {
     expect(resourcesOf(template, 'AWS::Logs::LogGroup')[logGroupId]!.Properties.RetentionInDays).toBeGreaterThan(0);
   });
 
+  it('gives ingest and deliver batched reads and writes on the ledger table only (ingest also Query), and no one else any ledger right', () => {
+    const ledgerId = logicalIdOf(template, 'AWS::DynamoDB::Table', 'LedgerTable');
+    const onLedger = (name: FunctionName) => statementsOf(name).filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Resource).includes(`"${ledgerId}"`));
+    const expected: Record<FunctionName, string[]> = {
+      Authorizer: [],
+      Ingest: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
+      Deliver: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+      Onboarding: [],
+    };
+    for (const name of FUNCTIONS) {
+      expect(onLedger(name).flatMap(actionsOf).sort()).toEqual(expected[name]);
+      for (const statement of onLedger(name)) expect(statement.Resource).toEqual({ 'Fn::GetAtt': [ledgerId, 'Arn'] });
+      // BatchWriteItem is granted on the ledger alone: never on the registry (whose items a function must not delete).
+      expect(statementsAllowing(name, 'dynamodb:BatchWriteItem').every((s) => JSON.stringify(s.Resource).includes(`"${ledgerId}"`))).toBe(true);
+    }
+    expect(functionProps('Ingest').Environment.Variables.LEDGER_TABLE_NAME).toEqual({ Ref: ledgerId });
+    expect(functionProps('Deliver').Environment.Variables.LEDGER_TABLE_NAME).toEqual({ Ref: ledgerId });
+  });
+
   it('gets the environment each handler reads', () => {
     expect(Object.keys(functionProps('Authorizer').Environment.Variables)).toContain('TABLE_NAME');
     expect(Object.keys(functionProps('Ingest').Environment.Variables)).toEqual(
@@ -104,7 +123,8 @@ describe('least privilege', () => {
         { 'Fn::GetAtt': [tableId, 'Arn'] },
         { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/gsi1']] },
       ]);
-      expect(allowed(name).filter((a) => a.startsWith('dynamodb:') && !reads.includes(a)).sort()).toEqual(writes[name]);
+      const onRegistry = statementsOf(name).filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Resource).includes(`"${tableId}"`)).flatMap(actionsOf);
+      expect(onRegistry.filter((a) => a.startsWith('dynamodb:') && !reads.includes(a)).sort()).toEqual(writes[name]);
       for (const write of writes[name]) {
         expect(statementsAllowing(name, write).map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [tableId, 'Arn'] }]);
       }

@@ -123,7 +123,7 @@ describe('dashboard', () => {
 });
 
 describe('stack outputs', () => {
-  it('publish the API URLs, both principals (broker and verifier roles), the table, the queues, the alarm topic and the operator policy', () => {
+  it('publish the API URLs, both principals (broker and verifier roles), the registry and ledger tables, the queues, the alarm topic and the operator policy', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     expect(Object.keys(outputs).sort()).toEqual(
       [
@@ -132,6 +132,7 @@ describe('stack outputs', () => {
         'BrokerRoleArn',
         'DeadLetterQueueUrl',
         'DeliveryQueueUrl',
+        'LedgerTableName',
         'OnboardingApiUrl',
         'OperatorPolicyArn',
         'PartnerUsagePlanId',

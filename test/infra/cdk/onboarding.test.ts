@@ -201,9 +201,9 @@ describe('the two principals', () => {
     }
   });
 
-  it('gives deliver UpdateItem on the registry table and no other write', () => {
+  it('gives deliver UpdateItem on the registry table and no other write (its BatchWriteItem is the ledger\'s)', () => {
     const writes = allowedBy(deliver()).filter((a) => a.startsWith('dynamodb:') && !['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'].includes(a));
-    expect(writes).toEqual(['dynamodb:UpdateItem']);
+    expect(writes.sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:UpdateItem']);
   });
 
   it('outputs both principals and the onboarding API URL', () => {
@@ -243,7 +243,8 @@ describe('API resource policy', () => {
 
   it('keeps the partner routes open to the Lambda authorizer\'s decision, unconditionally', () => {
     const partner = statementWithSid(template, RESOURCE_POLICY_SIDS.partnerRoutes)!;
-    expect([partner.Resource].flat().sort()).toEqual(['execute-api:/*/POST/v1/findings', 'execute-api:/*/POST/v1/findings:validate']);
+    expect([partner.Resource].flat().sort()).toEqual(['execute-api:/*/GET/v1/submissions', 'execute-api:/*/GET/v1/submissions/*',
+      'execute-api:/*/POST/v1/findings', 'execute-api:/*/POST/v1/findings:validate']);
     expect(partner.Condition).toBeUndefined();
   });
 

@@ -1,0 +1,51 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, TABLE_SCHEMA } from './storage.js';
+
+/** What a function may do on the ledger, action by action: batched item reads and writes and Query; never Scan or DeleteItem. */
+export type LedgerAction = 'dynamodb:BatchGetItem' | 'dynamodb:BatchWriteItem' | 'dynamodb:Query';
+
+export interface LedgerTableProps {
+  readonly encryptionKey: IKey;
+}
+
+/**
+ * The finding ledger (shared/ledger/dynamo-ledger.ts): its own table, keyed like the registry's but
+ * without an index, so ingest, which faces the internet, writes findings' records without any right on
+ * registrations or tokens, and the ledger's volume (an item per finding and per submitted finding,
+ * expired by TTL) neither shares the registry's backups nor its throttling.
+ */
+export class LedgerTable extends Construct {
+  readonly table: Table;
+  private readonly encryptionKey: IKey;
+
+  constructor(scope: Construct, id: string, props: LedgerTableProps) {
+    super(scope, id);
+    this.encryptionKey = props.encryptionKey;
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: props.encryptionKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /** Exactly these actions on the table, and the key actions they need (reads decrypt; writes also encrypt, as for the registry). */
+  grant(grantee: IGrantable, actions: readonly [LedgerAction, ...LedgerAction[]]): void {
+    const writes = actions.includes('dynamodb:BatchWriteItem');
+    const statements = [
+      new PolicyStatement({ sid: 'LedgerTable', effect: Effect.ALLOW, actions: [...new Set(actions)], resources: [this.table.tableArn] }),
+      new PolicyStatement({ sid: 'LedgerTableKey', effect: Effect.ALLOW, actions: [...KEY_READ_ACTIONS, ...(writes ? KEY_WRITE_ACTIONS : [])],
+        resources: [this.encryptionKey.keyArn] }),
+    ];
+    for (const statement of statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
+  }
+}
