@@ -14,6 +14,7 @@ const suites: Array<() => Promise<{ default: BenchSuite }>> = [
   // Each suite lives in its own file; add new ones here.
   () => import('./validation.bench.js'),
   () => import('./delivery.bench.js'),
+  () => import('./ledger.bench.js'),
   () => import('./dlq.bench.js'),
   () => import('./cold-start.bench.js'),
 ];

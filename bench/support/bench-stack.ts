@@ -32,6 +32,8 @@ export interface Usage {
   rss: number;
   heapUsed?: number;
   peakRss?: number;
+  /** The services' DynamoDB requests served so far, by operation. */
+  dynamoRequests?: Record<string, number>;
 }
 
 export interface BenchStack {
@@ -78,15 +80,17 @@ async function reply<T>(child: ChildProcess, type: string, request?: object): Pr
   return answer;
 }
 
-const usageOf = (message: { cpu: NodeJS.CpuUsage; rss: number; heapUsed?: number; peakRss?: number }): Usage =>
+const usageOf = (message: { cpu: NodeJS.CpuUsage; rss: number; heapUsed?: number; peakRss?: number; dynamoRequests?: Record<string, number> }): Usage =>
   ({ cpuMicros: message.cpu.user + message.cpu.system, rss: message.rss, ...(message.heapUsed ? { heapUsed: message.heapUsed } : {}),
-    ...(message.peakRss ? { peakRss: message.peakRss } : {}) });
+    ...(message.peakRss ? { peakRss: message.peakRss } : {}), ...(message.dynamoRequests ? { dynamoRequests: message.dynamoRequests } : {}) });
 
-export async function startBenchStack(options: { deliverConcurrency?: number } = {}): Promise<BenchStack> {
+/** `withoutLedger`: the broker runs without its finding ledger, the baseline of what the ledger costs. */
+export async function startBenchStack(options: { deliverConcurrency?: number; withoutLedger?: boolean } = {}): Promise<BenchStack> {
   const servicesProcess = start('services-process.ts', {}, true);
   const { endpoints } = await reply<{ endpoints: ServiceEndpoints }>(servicesProcess, 'ready');
   const brokerProcess = start('broker-process.ts', {
     BENCH_SERVICES: JSON.stringify(endpoints), BENCH_DELIVER_CONCURRENCY: String(options.deliverConcurrency ?? 5),
+    BENCH_WITHOUT_LEDGER: options.withoutLedger ? '1' : '0',
   }, true);
   const { apiUrl } = await reply<{ apiUrl: string }>(brokerProcess, 'ready');
   const dynamo = new DynamoDBClient({ region: endpoints.region, endpoint: endpoints.dynamoEndpoint, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });

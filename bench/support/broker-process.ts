@@ -10,6 +10,7 @@ const endpoints = JSON.parse(process.env.BENCH_SERVICES ?? '{}') as ServiceEndpo
 const broker = await startBrokerOn(endpoints, {
   deliverConcurrency: Number(process.env.BENCH_DELIVER_CONCURRENCY ?? '5'),
   logLevel: 'ERROR',
+  withoutLedger: process.env.BENCH_WITHOUT_LEDGER === '1',
 });
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage.rss()); }, 50);

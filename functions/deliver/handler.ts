@@ -19,6 +19,7 @@ import { DynamoQuotaStates } from '#shared/delivery/quota-states.js';
 import { SecurityHubClients } from '#shared/delivery/securityhub-clients.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { DynamoLedger } from '#shared/ledger/dynamo-ledger.js';
+import { NO_LEDGER } from '#shared/ledger/ledger-model.js';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { logger, metrics } from '../observability.js';
 import { tracer } from '../tracer.js';
@@ -45,7 +46,7 @@ export function createDeliverHandler(options: { ledgerClock?: () => number } = {
   const dynamo = tracer.captureAWSv3Client(withoutSdkLogging(new DynamoDBClient({})));
   const deps = {
     registry: new DynamoRegistry(dynamo, config.TABLE_NAME),
-    ledger: new DynamoLedger(dynamo, config.LEDGER_TABLE_NAME),
+    ...(config.LEDGER_TABLE_NAME === NO_LEDGER ? {} : { ledger: new DynamoLedger(dynamo, config.LEDGER_TABLE_NAME) }),
     credentials: new CredentialResolver(tracer.captureAWSv3Client(new STSClient({})), {
       sessionNamePrefix: config.ROLE_SESSION_NAME_PREFIX,
       onAssumeRole: () => metrics.addMetric('AssumeRoleCalls', MetricUnit.Count, 1),

@@ -8,12 +8,14 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { queueUrl, readConfig, tableName } from '#shared/config.js';
-import { UnauthorizedError } from '#shared/errors.js';
+import { ServiceUnavailableError, UnauthorizedError } from '#shared/errors.js';
 import { submissionStatus, submitFindings, type SubmissionReply } from '#shared/ingest/submit-findings.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { DynamoLedger } from '#shared/ledger/dynamo-ledger.js';
+import { NO_LEDGER } from '#shared/ledger/ledger-model.js';
 import { listSubmissions, readSubmission } from './submissions.js';
 import { PARTNER_ROUTES } from './routes.js';
+import { completeScanRequest, scanParameter } from './scans.js';
 import { errorReplies, jsonReply } from '../http/error-replies.js';
 import { SQS_DELIVERY_OPTIONS, withoutSdkLogging } from '#shared/aws/quiet-clients.js';
 import { logger, metrics } from '../observability.js';
@@ -22,7 +24,8 @@ import { tracer } from '../tracer.js';
 const config = readConfig(z.object({ TABLE_NAME: tableName, LEDGER_TABLE_NAME: tableName, DELIVERY_QUEUE_URL: queueUrl('delivery queue') }));
 const dynamo = tracer.captureAWSv3Client(withoutSdkLogging(new DynamoDBClient({})));
 const registry = new DynamoRegistry(dynamo, config.TABLE_NAME);
-const ledger = new DynamoLedger(dynamo, config.LEDGER_TABLE_NAME);
+// NO_LEDGER only in the benchmark's baseline; the submissions routes then have nothing to read.
+const ledger = config.LEDGER_TABLE_NAME === NO_LEDGER ? undefined : new DynamoLedger(dynamo, config.LEDGER_TABLE_NAME);
 const sqs = tracer.captureAWSv3Client(withoutSdkLogging(new SQSClient(SQS_DELIVERY_OPTIONS)));
 
 /** Content-Type and Content-Encoding, whatever case the client wrote them in. */
@@ -57,16 +60,25 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     const partnerId = event.requestContext.authorizer?.partnerId as string | undefined;
     if (!partnerId) throw new UnauthorizedError();
     const resource = event.resource ?? event.path;
+    const readsLedger = resource === PARTNER_ROUTES.submission.path || resource === PARTNER_ROUTES.submissions.path || resource === PARTNER_ROUTES.scanComplete.path;
+    if (readsLedger && !ledger) throw new ServiceUnavailableError('LedgerUnavailable', 'This broker runs without its finding ledger (a benchmark baseline).');
     if (event.httpMethod === 'GET' && resource === PARTNER_ROUTES.submission.path) {
-      return jsonReply(200, await readSubmission(ledger, partnerId, event.pathParameters?.submissionId));
+      return jsonReply(200, await readSubmission(ledger!, partnerId, event.pathParameters?.submissionId));
     }
     if (event.httpMethod === 'GET' && resource === PARTNER_ROUTES.submissions.path) {
-      return jsonReply(200, await listSubmissions(ledger, partnerId, event.queryStringParameters ?? {}));
+      return jsonReply(200, await listSubmissions(ledger!, partnerId, event.queryStringParameters ?? {}));
+    }
+    if (event.httpMethod === 'POST' && resource === PARTNER_ROUTES.scanComplete.path) {
+      const body = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+      const completion = await completeScanRequest(partnerId, event.pathParameters?.scanId, body, { registry, ledger: ledger!, sqs, deliveryQueueUrl: config.DELIVERY_QUEUE_URL });
+      logger.info('scan completed', { partnerId, scanId: completion.scanId, archived: completion.archived });
+      return jsonReply(200, completion);
     }
     const dryRun = (event.resource ?? event.path).endsWith(':validate');
+    const scanId = dryRun ? undefined : scanParameter(event.queryStringParameters);
     const reply = await submitFindings(
-      { partnerId, body: event.body, isBase64Encoded: event.isBase64Encoded, dryRun, ...mediaHeaders(event.headers) },
-      { registry, ledger, sqs, deliveryQueueUrl: config.DELIVERY_QUEUE_URL,
+      { partnerId, body: event.body, isBase64Encoded: event.isBase64Encoded, dryRun, ...(scanId ? { scanId } : {}), ...mediaHeaders(event.headers) },
+      { registry, ...(ledger ? { ledger } : {}), sqs, deliveryQueueUrl: config.DELIVERY_QUEUE_URL,
         onLedgerError: (error) => logger.error('ledger write failed after queueing (the findings are queued)', { error: (error as Error).message }) },
     );
     logger.info('submission judged', {

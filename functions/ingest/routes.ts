@@ -8,6 +8,7 @@ export const PARTNER_ROUTES = {
   validate: { path: '/v1/findings:validate', methods: ['POST'] },
   submissions: { path: '/v1/submissions', methods: ['GET'] },
   submission: { path: '/v1/submissions/{submissionId}', methods: ['GET'] },
+  scanComplete: { path: '/v1/scans/{scanId}/complete', methods: ['POST'] },
 } as const satisfies Record<string, { path: string; methods: readonly string[] }>;
 
 /** Every `METHOD /path` pair, as the local front lists them. */

@@ -9,6 +9,7 @@ export const HANDLER_ENTRIES = {
   ingest: fileURLToPath(new URL('../../functions/ingest/handler.ts', import.meta.url)),
   deliver: fileURLToPath(new URL('../../functions/deliver/handler.ts', import.meta.url)),
   onboarding: fileURLToPath(new URL('../../functions/onboarding/handler.ts', import.meta.url)),
+  heartbeat: fileURLToPath(new URL('../../functions/heartbeat/handler.ts', import.meta.url)),
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;

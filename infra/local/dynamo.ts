@@ -5,6 +5,8 @@ import { TABLE_KEYS } from '#shared/registry/dynamo-registry.js';
 
 export interface LocalDynamo {
   endpoint: string;
+  /** Requests served so far, by operation (X-Amz-Target's), for the benchmark's cost figures. */
+  requestCounts(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -16,8 +18,14 @@ export async function startDynamo(port: number, path?: string): Promise<LocalDyn
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const { port: bound } = server.address() as AddressInfo;
+  const counts: Record<string, number> = {};
+  server.on('request', (request: { headers: Record<string, string | string[] | undefined> }) => {
+    const operation = String(request.headers['x-amz-target'] ?? 'unknown').split('.').pop()!;
+    counts[operation] = (counts[operation] ?? 0) + 1;
+  });
   return {
     endpoint: `http://127.0.0.1:${bound}`,
+    requestCounts: () => ({ ...counts }),
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections?.();

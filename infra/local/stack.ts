@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { PARTNER_METHODS } from '#functions/ingest/routes.js';
+import { NO_LEDGER } from '#shared/ledger/ledger-model.js';
 import { ONBOARDING_METHODS } from '#functions/onboarding/routes.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { startApiFront, type ApiFront, type AuthorizerHandler, type ProxyHandler } from './api-front.js';
@@ -13,6 +15,12 @@ import { FIFO_MAX_BATCH } from '#shared/limits.js';
 import { startQueues } from './queues.js';
 import { interceptLocalhostDns } from 'fauxqs';
 import { SqsPoller, type SqsHandler } from './sqs-poller.js';
+import type { ScheduledEvent } from 'aws-lambda';
+import type { RoleInput } from '#emulator/types.js';
+import { heartbeatSessionName } from '#shared/heartbeat/delivery-principal.js';
+import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_SECONDS } from '#shared/heartbeat/heartbeat-schedule.js';
+import type { HeartbeatReport } from '#shared/heartbeat/send-heartbeats.js';
+import { lambdaContext } from './lambda-context.js';
 
 export interface LocalStackOptions {
   /** 0 (the default) picks a free port. */
@@ -38,6 +46,14 @@ export interface LocalStackOptions {
   startPoller?: boolean;
   /** Deliver's suspension policy (SUSPEND_AFTER_FAILURES / SUSPEND_AFTER_SECONDS); the deployed defaults when absent. */
   suspendAfter?: { failures: number; seconds: number };
+  /**
+   * Run a heartbeat round every HEARTBEAT_INTERVAL_MS of wall time while the stack runs, as the
+   * deployed schedule does (default). False: only when heartbeat() is called (tests, which advance
+   * the emulator's clock instead of waiting).
+   */
+  heartbeatTimer?: boolean;
+  /** Run without the finding ledger (LEDGER_TABLE_NAME=NO_LEDGER): only the benchmark's baseline does, to measure what the ledger costs. */
+  withoutLedger?: boolean;
 }
 
 export interface LocalStack {
@@ -62,6 +78,8 @@ export interface LocalStack {
   registry: DynamoRegistry;
   sqs: SQSClient;
   poller: SqsPoller;
+  /** Runs one heartbeat round now (functions/heartbeat), as the EventBridge schedule would. */
+  heartbeat(): Promise<HeartbeatReport>;
   stop(): Promise<void>;
 }
 
@@ -78,6 +96,10 @@ export const LOCAL_BROKER = {
   operatorArn: 'arn:aws:iam::111111111111:user/operator',
   operatorAccessKeyId: 'AKIALOCALOPERATOR001',
   operatorSecretAccessKey: 'local-operator-secret-key-for-the-emulator-only',
+  /** The heartbeat function's role, with its own key: it acts as the delivery principal only by assuming it. */
+  heartbeatPrincipalArn: 'arn:aws:iam::111111111111:role/SecurityHubBroker-heartbeat',
+  heartbeatAccessKeyId: 'AKIALOCALHEARTBEAT01',
+  heartbeatSecretAccessKey: 'local-heartbeat-secret-key-for-the-emulator-only',
   tableName: 'securityhub-broker',
   ledgerTableName: 'securityhub-broker-ledger',
   customerRoleNamePrefix: 'SecurityHubFindingsBroker',
@@ -103,6 +125,8 @@ export interface ServiceEndpoints {
 
 export interface LocalServices extends ServiceEndpoints {
   emulator: Emulator;
+  /** DynamoDB requests served so far, by operation (the benchmark's cost figures). */
+  dynamoRequests(): Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -126,6 +150,9 @@ export async function startLocalServices(options: LocalStackOptions = {}): Promi
     accessKeyId: LOCAL_BROKER.verifierAccessKeyId, secretAccessKey: LOCAL_BROKER.verifierSecretAccessKey });
   emulator.state.addAccessKey({ accountId: LOCAL_BROKER.accountId, principalArn: LOCAL_BROKER.operatorArn,
     accessKeyId: LOCAL_BROKER.operatorAccessKeyId, secretAccessKey: LOCAL_BROKER.operatorSecretAccessKey });
+  emulator.state.addAccessKey({ accountId: LOCAL_BROKER.accountId, principalArn: LOCAL_BROKER.heartbeatPrincipalArn,
+    accessKeyId: LOCAL_BROKER.heartbeatAccessKeyId, secretAccessKey: LOCAL_BROKER.heartbeatSecretAccessKey });
+  emulator.state.putRole(deliveryPrincipalRole());
   const dynamo = await startDynamo(options.dynamoPort ?? 0, options.dataDir && join(options.dataDir, 'dynamodb'));
   const queues = await startQueues({
     port: options.sqsPort ?? 0, region, maxReceiveCount, visibilityTimeoutSeconds,
@@ -140,7 +167,7 @@ export async function startLocalServices(options: LocalStackOptions = {}): Promi
     sqsEndpoint: queues.endpoint, sqsIpEndpoint: queues.ipEndpoint,
     deliveryQueueUrl: queues.deliveryQueueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl,
     deliveryQueueArn: queues.deliveryQueueArn, deadLetterQueueArn: queues.deadLetterQueueArn,
-    maxReceiveCount, visibilityTimeoutSeconds,
+    maxReceiveCount, visibilityTimeoutSeconds, dynamoRequests: () => dynamo.requestCounts(),
     stop: async () => {
       await queues.stop();
       await dynamo.stop();
@@ -154,7 +181,33 @@ export interface LocalBroker {
   registry: DynamoRegistry;
   sqs: SQSClient;
   poller: SqsPoller;
+  heartbeat(): Promise<HeartbeatReport>;
   stop(): Promise<void>;
+}
+
+/**
+ * The delivery principal as a role in the emulator, as the CDK stack makes the deliver role for the
+ * heartbeat (infra/cdk/constructs/functions.ts): the heartbeat's principal may assume it under its
+ * session name, and its sessions may assume customer roles by the agreed prefix. The deliver function
+ * itself runs with the principal's own key, so nothing changes for it.
+ */
+function deliveryPrincipalRole(): RoleInput {
+  return {
+    accountId: LOCAL_BROKER.accountId,
+    roleName: LOCAL_BROKER.principalArn.slice(LOCAL_BROKER.principalArn.indexOf('/') + 1),
+    trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: LOCAL_BROKER.heartbeatPrincipalArn }, Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'sts:RoleSessionName': heartbeatSessionName(LOCAL_BROKER.roleSessionNamePrefix) } } }] },
+    permissionPolicies: { AssumeCustomerRoles: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole',
+      Resource: `arn:aws:iam::*:role/${LOCAL_BROKER.customerRoleNamePrefix}*` }] } },
+  };
+}
+
+/** What EventBridge hands a scheduled Lambda target (the heartbeat reads none of it). */
+function scheduledEvent(region: string): ScheduledEvent {
+  return {
+    version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: LOCAL_BROKER.accountId,
+    time: new Date().toISOString(), region, resources: [`arn:aws:events:${region}:${LOCAL_BROKER.accountId}:rule/heartbeat`], detail: {},
+  };
 }
 
 /**
@@ -185,7 +238,7 @@ export async function startBrokerOn(
     AWS_ENDPOINT_URL_SECURITYHUB: services.emulatorUrl,
     AWS_ENDPOINT_URL_IAM: services.emulatorUrl,
     TABLE_NAME: LOCAL_BROKER.tableName,
-    LEDGER_TABLE_NAME: LOCAL_BROKER.ledgerTableName,
+    LEDGER_TABLE_NAME: options.withoutLedger ? NO_LEDGER : LOCAL_BROKER.ledgerTableName,
     DELIVERY_QUEUE_URL: services.deliveryQueueUrl,
     DEAD_LETTER_QUEUE_URL: services.deadLetterQueueUrl,
     MAX_RECEIVE_COUNT: String(maxReceiveCount),
@@ -195,6 +248,8 @@ export async function startBrokerOn(
     CUSTOMER_ROLE_NAME_PREFIX: LOCAL_BROKER.customerRoleNamePrefix,
     LOCAL_VERIFIER_ACCESS_KEY_ID: LOCAL_BROKER.verifierAccessKeyId,
     LOCAL_VERIFIER_SECRET_ACCESS_KEY: LOCAL_BROKER.verifierSecretAccessKey,
+    LOCAL_HEARTBEAT_ACCESS_KEY_ID: LOCAL_BROKER.heartbeatAccessKeyId,
+    LOCAL_HEARTBEAT_SECRET_ACCESS_KEY: LOCAL_BROKER.heartbeatSecretAccessKey,
     ...(options.suspendAfter
       ? { SUSPEND_AFTER_FAILURES: String(options.suspendAfter.failures), SUSPEND_AFTER_SECONDS: String(options.suspendAfter.seconds) }
       : {}),
@@ -240,9 +295,24 @@ export async function startBrokerOn(
     timeoutMs: DEFAULTS.deliverTimeoutSeconds * 1000, visibilityTimeoutSeconds,
   });
   if (options.startPoller !== false) poller.start();
+  // The heartbeat, stamped by the emulator's clock like the ledger; EventBridge's schedule becomes a
+  // wall-clock timer (the emulator's clock only moves when a test advances it).
+  const { createHeartbeatHandler } = await import('#functions/heartbeat/handler.js');
+  const heartbeatHandler = createHeartbeatHandler(ledgerClock ? { clock: ledgerClock } : {});
+  let heartbeatRound: Promise<unknown> = Promise.resolve();
+  const heartbeat = (): Promise<HeartbeatReport> => {
+    const round = heartbeatHandler(scheduledEvent(region), lambdaContext('heartbeat', HEARTBEAT_TIMEOUT_SECONDS * 1000));
+    heartbeatRound = round.catch(() => undefined);
+    return round;
+  };
+  const heartbeatTimer = options.heartbeatTimer === false ? undefined : setInterval(() => {
+    heartbeat().catch((error: unknown) => process.stderr.write(`heartbeat: ${(error as Error).message}\n`));
+  }, HEARTBEAT_INTERVAL_MS).unref();
   return {
-    apiUrl: front.url, registry: new DynamoRegistry(dynamoClient, LOCAL_BROKER.tableName), sqs, poller,
+    apiUrl: front.url, registry: new DynamoRegistry(dynamoClient, LOCAL_BROKER.tableName), sqs, poller, heartbeat,
     stop: async () => {
+      clearInterval(heartbeatTimer);
+      await heartbeatRound;
       await poller.stop();
       await front.stop();
       dynamoClient.destroy();
@@ -269,7 +339,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     deliveryQueueArn: services.deliveryQueueArn, deadLetterQueueArn: services.deadLetterQueueArn,
     tableName: LOCAL_BROKER.tableName, deliveryQueueUrl: services.deliveryQueueUrl, deadLetterQueueUrl: services.deadLetterQueueUrl,
     brokerAccountId: LOCAL_BROKER.accountId, brokerPrincipalArn: LOCAL_BROKER.principalArn, verifierPrincipalArn: LOCAL_BROKER.verifierPrincipalArn,
-    registry: broker.registry, sqs: broker.sqs, poller: broker.poller,
+    registry: broker.registry, sqs: broker.sqs, poller: broker.poller, heartbeat: broker.heartbeat,
     stop: async () => {
       await broker.stop();
       await services.stop();

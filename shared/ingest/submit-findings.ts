@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { validateFinding, type FindingIssue } from '../asff/validate.js';
-import { ForbiddenError, ServiceUnavailableError } from '../errors.js';
-import { compareTimestamps } from '../asff/timestamps.js';
-import {
-  keyText, STALE_UPDATED_AT, staleMessage, type FindingFate, type FindingKey, type FindingState, type Ledger, type SubmissionSummary,
-} from '../ledger/ledger-model.js';
+import { ForbiddenError } from '../errors.js';
+import type { Ledger } from '../ledger/ledger-model.js';
+import { judgeAgainstLedger, recordQueued, recordSubmission } from './ingest-ledger.js';
 import { groupAttributes, messageGroupIdOf, packSerializedFindings } from '../queue/delivery-message.js';
 import { sqsSafeJson } from '../queue/sqs-characters.js';
 import { sendMessages, type OutgoingMessage } from '../queue/sqs-sender.js';
@@ -65,6 +63,8 @@ export interface SubmitInput {
   contentEncoding?: string;
   /** Validate and authorize only; enqueue nothing (`POST /v1/findings:validate`). */
   dryRun: boolean;
+  /** The partner's scan these findings belong to (`?scan=`): archive by scan (complete-scan.ts). */
+  scanId?: string;
 }
 
 /**
@@ -112,14 +112,17 @@ export async function submitFindings(input: SubmitInput, deps: SubmitDeps): Prom
     }),
   );
 
+  const now = deps.now?.() ?? new Date();
+  const context = { submissionId, partnerId: partner.partnerId, findings, results, now: now.getTime(), ...(input.scanId ? { scanId: input.scanId } : {}) };
+  let ignoredVersions: Awaited<ReturnType<typeof judgeAgainstLedger>> = new Map();
   if (!input.dryRun && deps.ledger) {
-    await judgeAgainstLedger(deps.ledger, findings, destinations, serialized, results);
-    await recordSubmission(deps.ledger, { submissionId, partnerId: partner.partnerId, createdAt: (deps.now?.() ?? new Date()).toISOString(),
-      posted: findings.length, accepted: destinations.size }, results);
+    ignoredVersions = await judgeAgainstLedger(deps.ledger, context, destinations, serialized);
+    await recordSubmission(deps.ledger, context, { createdAt: now.toISOString(), posted: findings.length, accepted: destinations.size });
   }
-  if (!input.dryRun && destinations.size > 0) {
-    await enqueue(submissionId, partner.partnerId, serialized, destinations, results, deps);
-    if (deps.ledger) await recordQueued(deps.ledger, submissionId, findings, destinations, results, deps);
+  const queued = new Map(destinations);
+  if (!input.dryRun && destinations.size > 0) await enqueue(submissionId, partner.partnerId, serialized, destinations, results, deps);
+  if (!input.dryRun && deps.ledger && (queued.size > 0 || ignoredVersions.size > 0)) {
+    await recordQueued(deps.ledger, context, queued, ignoredVersions, deps.onLedgerError);
   }
   const bounded = boundIssues(results, Buffer.byteLength(input.body ?? ''));
   return {
@@ -134,7 +137,12 @@ export async function submitFindings(input: SubmitInput, deps: SubmitDeps): Prom
   };
 }
 
-async function enqueue(
+/**
+ * Queues serialised, SQS-safe findings for delivery, grouped by destination into full messages; a
+ * finding whose message SQS did not take gets status `failed` in `results` (the caller's reply). Also
+ * used by archive by scan (complete-scan.ts).
+ */
+export async function enqueue(
   submissionId: string,
   partnerId: string,
   serialized: Map<number, string>,
@@ -181,78 +189,4 @@ export function submissionStatus(reply: SubmissionReply): number {
   if (reply.rejected === 0 && reply.failed === 0) return reply.accepted > 0 ? 202 : 200;
   if (reply.accepted > 0 || reply.ignored > 0) return 207;
   return reply.failed > 0 ? 503 : 400;
-}
-
-const keyOfFinding = (finding: unknown): FindingKey => {
-  const { AwsAccountId, ProductArn, Id } = finding as { AwsAccountId: string; ProductArn: string; Id: string };
-  return { accountId: AwsAccountId, productArn: ProductArn, id: Id };
-};
-
-/**
- * Security Hub ignores a version whose UpdatedAt is not later than the one it has ("If UpdatedAt on the
- * update matches or occurs before UpdatedAt on the existing finding, then the update is ignored", user
- * guide, BatchImportFindings). The ledger knows the last version the broker imported, so such a
- * finding is said `ignored` (StaleUpdatedAt) now and not queued. One BatchGetItem per 50 findings.
- */
-async function judgeAgainstLedger(ledger: Ledger, findings: unknown[], destinations: Map<number, Destination>, serialized: Map<number, string>,
-  results: FindingResult[]): Promise<void> {
-  if (destinations.size === 0) return;
-  const indexes = [...destinations.keys()];
-  let states: Map<string, FindingState>;
-  try {
-    states = await ledger.findingStates(indexes.map((index) => keyOfFinding(findings[index])));
-  } catch (error) {
-    throw new ServiceUnavailableError('LedgerUnavailable', 'The broker could not read its finding ledger; nothing was queued. Send the request again shortly.', error);
-  }
-  for (const index of indexes) {
-    const finding = findings[index] as { UpdatedAt: string };
-    const imported = states.get(keyText(keyOfFinding(finding)))?.imported;
-    if (!imported || (compareTimestamps(finding.UpdatedAt, imported.updatedAt) ?? 1) > 0) continue;
-    destinations.delete(index);
-    serialized.delete(index);
-    const result = results[index]!;
-    result.status = 'ignored';
-    result.warnings = [...(result.warnings ?? []), { path: `Findings[${index}].UpdatedAt`, rule: STALE_UPDATED_AT, message: staleMessage(finding.UpdatedAt, imported.updatedAt) }];
-  }
-}
-
-/** The submission's record, with the fates known now (rejected, ignored); written before anything is queued. */
-async function recordSubmission(ledger: Ledger, summary: SubmissionSummary, results: FindingResult[]): Promise<void> {
-  const now = Date.parse(summary.createdAt);
-  const fates = results.flatMap((result): FindingFate[] => {
-    if (result.status === 'rejected') {
-      const first = result.errors?.[0];
-      return [{ key: { index: result.index, ...(result.id === undefined ? {} : { id: result.id }) }, fate: 'rejected', stage: 'ingest', at: now,
-        ...(first ? { code: first.rule, message: first.message } : {}) }];
-    }
-    if (result.status === 'ignored') {
-      const stale = result.warnings?.find((warning) => warning.rule === STALE_UPDATED_AT);
-      return [{ key: { index: result.index, ...(result.id === undefined ? {} : { id: result.id }) }, fate: 'ignored', stage: 'ingest', at: now,
-        code: STALE_UPDATED_AT, ...(stale ? { message: stale.message } : {}) }];
-    }
-    return [];
-  });
-  try {
-    await ledger.putSubmission(summary, fates);
-  } catch (error) {
-    throw new ServiceUnavailableError('LedgerUnavailable', 'The broker could not record this submission; nothing was queued. Send the request again shortly.', error);
-  }
-}
-
-/** The versions now queued (what a later stale or superseded version is judged by), and the findings the queue did not take. */
-async function recordQueued(ledger: Ledger, submissionId: string, findings: unknown[], destinations: Map<number, Destination>, results: FindingResult[],
-  deps: SubmitDeps): Promise<void> {
-  const postedAt = (deps.now?.() ?? new Date()).getTime();
-  const queued = [...destinations.keys()].filter((index) => results[index]!.status === 'accepted');
-  const failed = [...destinations.keys()].filter((index) => results[index]!.status === 'failed');
-  try {
-    await Promise.all([
-      ledger.putAccepted(queued.map((index) => ({ key: keyOfFinding(findings[index]),
-        version: { updatedAt: (findings[index] as { UpdatedAt: string }).UpdatedAt, submissionId, postedAt } }))),
-      failed.length > 0 ? ledger.putFates(failed.map((index) => ({ submissionId, fate: { key: { ...keyOfFinding(findings[index]), index }, fate: 'failed',
-        stage: 'ingest', at: postedAt, code: 'enqueueFailed', message: results[index]!.errors?.[0]?.message ?? 'Not queued; send it again.' } as FindingFate }))) : undefined,
-    ]);
-  } catch (error) {
-    deps.onLedgerError?.(error);
-  }
 }

@@ -1,10 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand, type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { TABLE_KEYS } from '../registry/dynamo-registry.js';
 import {
-  keyText, type AcceptedVersion, type FateKind, type FindingFate, type FindingKey, type FindingState, type ImportedVersion, type Ledger,
-  type SubmissionSummary, type SubmissionView,
+  keyText, type AcceptedVersion, type FateKind, type FindingFate, type FindingKey, type FindingState, type FindingSummary, type ImportedVersion,
+  type Ledger, type ScanRecord, type SubmissionSummary, type SubmissionView,
 } from './ledger-model.js';
 
 /**
@@ -15,13 +17,18 @@ import {
  * |---------------------|--------------------------------------|----------------------------------------|
  * | accepted version    | FINDING#<accountId>#<productArn>     | A#<findingId>                          |
  * | imported version    | FINDING#<accountId>#<productArn>     | I#<findingId>                          |
+ * | its JSON            | FINDING#<accountId>#<productArn>     | J#<findingId>                          |
  * | submission          | SUBMISSION#<submissionId>            | SUMMARY                                |
  * | a finding's fate    | SUBMISSION#<submissionId>            | F#<accountId>#<productArn>#<findingId> |
  * | a rejected finding  | SUBMISSION#<submissionId>            | R#<index, 6 digits>                    |
  * | partner's listing   | PARTNER#<partnerId>                  | SUBMISSION#<createdAt>#<submissionId>  |
+ * | scan                | SCAN#<partnerId>#<scanId>            | SCAN                                   |
  *
  * An account's findings of one product share a partition, so archive by scan reads them with one
- * Query. Versions are plain puts: ingest and deliver each read, decide and write (dynalite has no
+ * Query per kind. The imported JSON is an item of its own, read only by archive by scan: ingest and
+ * deliver read the small A and I items of every finding they handle, and DynamoDB bills a read by the
+ * whole item's size (a projection does not lower it), so the JSON in the I item would have made each
+ * of those reads several times dearer and slower (npm run bench, ledger). Versions are plain puts: ingest and deliver each read, decide and write (dynalite has no
  * transactions), and deliver's writes for a quota are serial because the FIFO delivery queue hands a
  * message group to one consumer at a time. Fates are one item per finding, so a delivery retried after
  * a crash writes the same item again instead of counting twice.
@@ -39,6 +46,7 @@ type Item = Record<string, unknown>;
 
 const findingPartition = (key: FindingKey) => `FINDING#${key.accountId}#${key.productArn}`;
 const submissionPartition = (submissionId: string) => `SUBMISSION#${submissionId}`;
+const scanKey = (partnerId: string, scanId: string) => ({ [TABLE_KEYS.partitionKey]: `SCAN#${partnerId}#${scanId}`, [TABLE_KEYS.sortKey]: 'SCAN' });
 const expiresIn = (seconds: number, now: number) => Math.floor(now / 1000) + seconds;
 
 function fateSortKey(fate: FindingFate): string {
@@ -103,9 +111,11 @@ export class DynamoLedger implements Ledger {
 
   async putImported(entries: Array<{ key: FindingKey; version: ImportedVersion }>): Promise<void> {
     const now = this.clock();
-    await this.writeAll(entries.map(({ key, version }) => ({
-      [TABLE_KEYS.partitionKey]: findingPartition(key), [TABLE_KEYS.sortKey]: `I#${key.id}`, ...version, [TABLE_KEYS.ttl]: expiresIn(FINDING_TTL_SECONDS, now),
-    })));
+    const expiresAt = expiresIn(FINDING_TTL_SECONDS, now);
+    await this.writeAll(entries.flatMap(({ key, version: { json, ...version } }) => [
+      { [TABLE_KEYS.partitionKey]: findingPartition(key), [TABLE_KEYS.sortKey]: `I#${key.id}`, ...version, [TABLE_KEYS.ttl]: expiresAt },
+      { [TABLE_KEYS.partitionKey]: findingPartition(key), [TABLE_KEYS.sortKey]: `J#${key.id}`, json, [TABLE_KEYS.ttl]: expiresAt },
+    ]));
   }
 
   async putSubmission(summary: SubmissionSummary, fates: FindingFate[]): Promise<void> {
@@ -155,6 +165,65 @@ export class DynamoLedger implements Ledger {
       Limit: limit,
     }));
     return (reply.Items ?? []).map(summaryOf);
+  }
+
+  async startScan(partnerId: string, scanId: string, at: number): Promise<void> {
+    await this.documents.send(new UpdateCommand({
+      TableName: this.tableName, Key: scanKey(partnerId, scanId),
+      UpdateExpression: 'SET startedAt = if_not_exists(startedAt, :at), partnerId = :partner, scanId = :scan, #ttl = :ttl',
+      ExpressionAttributeNames: { '#ttl': TABLE_KEYS.ttl },
+      ExpressionAttributeValues: { ':at': at, ':partner': partnerId, ':scan': scanId, ':ttl': expiresIn(SUBMISSION_TTL_SECONDS, this.clock()) },
+    }));
+  }
+
+  async scan(partnerId: string, scanId: string): Promise<ScanRecord | undefined> {
+    const reply = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: scanKey(partnerId, scanId), ConsistentRead: true }));
+    if (!reply.Item) return undefined;
+    const { startedAt, completedAt, result } = reply.Item as ScanRecord;
+    return { partnerId, scanId, startedAt, ...(completedAt === undefined ? {} : { completedAt }), ...(result ? { result } : {}) };
+  }
+
+  async completeScan(partnerId: string, scanId: string, at: number, result: Record<string, unknown>): Promise<void> {
+    await this.documents.send(new UpdateCommand({
+      TableName: this.tableName, Key: scanKey(partnerId, scanId),
+      UpdateExpression: 'SET completedAt = :at, #result = :result', ExpressionAttributeNames: { '#result': 'result' },
+      ExpressionAttributeValues: { ':at': at, ':result': result },
+    }));
+  }
+
+  async findingSummaries(accountId: string, productArn: string): Promise<FindingSummary[]> {
+    const pk = findingPartition({ accountId, productArn, id: '' });
+    // The A and I items only (two Queries by sort-key prefix): the J items hold the JSON.
+    const [accepted, imported] = await Promise.all(['A#', 'I#'].map((prefix) => this.queryAll({
+      KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+      ExpressionAttributeNames: { '#pk': TABLE_KEYS.partitionKey, '#sk': TABLE_KEYS.sortKey },
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+    })));
+    const byId = new Map<string, FindingSummary>();
+    for (const item of [...accepted!, ...imported!]) {
+      const { key, kind, version } = parseFindingItem(item);
+      const summary = byId.get(key.id) ?? { id: key.id };
+      if (kind === 'A') summary.accepted = version as AcceptedVersion;
+      else summary.imported = version as unknown as NonNullable<FindingSummary['imported']>;
+      byId.set(key.id, summary);
+    }
+    return [...byId.values()];
+  }
+
+  async importedJson(accountId: string, productArn: string, ids: string[]): Promise<Map<string, string>> {
+    const pk = findingPartition({ accountId, productArn, id: '' });
+    const json = new Map<string, string>();
+    await Promise.all(chunks([...new Set(ids)], BATCH_GET_KEYS).map(async (batch) => {
+      let pending: Item[] = batch.map((id) => ({ [TABLE_KEYS.partitionKey]: pk, [TABLE_KEYS.sortKey]: `J#${id}` }));
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        if (attempt > UNPROCESSED_ATTEMPTS) throw new Error(`DynamoDB left ${pending.length} ledger reads unprocessed after ${UNPROCESSED_ATTEMPTS} attempts`);
+        if (attempt > 1) await backoff(attempt);
+        const reply = await this.documents.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending } } }));
+        for (const item of reply.Responses?.[this.tableName] ?? []) json.set(String(item[TABLE_KEYS.sortKey]).slice(2), String(item.json));
+        pending = (reply.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Item[];
+      }
+    }));
+    return json;
   }
 
   private async queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {

@@ -38,7 +38,8 @@ export interface ImportedVersion {
 
 export interface FindingState {
   accepted?: AcceptedVersion;
-  imported?: ImportedVersion;
+  /** Without its JSON: importedJson reads that, for archive by scan only. */
+  imported?: Omit<ImportedVersion, 'json'>;
 }
 
 /**
@@ -81,6 +82,30 @@ export interface SubmissionView extends SubmissionSummary {
   more: number;
 }
 
+/** A partner's scan: findings posted with `?scan=<id>`, then completed with a scope (archive by scan). */
+export interface ScanRecord {
+  partnerId: string;
+  scanId: string;
+  /** When its first finding was posted (ms since the epoch): what a completion archives is older than this. */
+  startedAt: number;
+  completedAt?: number;
+  /** The completion's outcome, answered again if the partner completes the scan again. */
+  result?: Record<string, unknown>;
+}
+
+/** What archive by scan needs of a finding (no JSON): its last accepted and imported versions' times and state. */
+export interface FindingSummary {
+  id: string;
+  accepted?: Omit<AcceptedVersion, 'submissionId'>;
+  imported?: Omit<ImportedVersion, 'json' | 'hash' | 'submissionId'>;
+}
+
+/**
+ * LEDGER_TABLE_NAME's value for "no ledger": the benchmark's baseline measures the broker without it.
+ * Not a valid DynamoDB table name (3-255 characters), so no real table can be mistaken for it.
+ */
+export const NO_LEDGER = '-';
+
 /** Codes of findings the ledger keeps from Security Hub (fate `ignored`). */
 export const STALE_UPDATED_AT = 'StaleUpdatedAt';
 export const SUPERSEDED = 'Superseded';
@@ -115,4 +140,12 @@ export interface Ledger {
   submission(partnerId: string, submissionId: string, limit: number): Promise<SubmissionView | undefined>;
   /** The partner's submissions created at or after `since`, oldest first, at most `limit`. */
   submissions(partnerId: string, since: string, limit: number): Promise<SubmissionSummary[]>;
+  /** Notes a scan's first post (a later post keeps the first time). */
+  startScan(partnerId: string, scanId: string, at: number): Promise<void>;
+  scan(partnerId: string, scanId: string): Promise<ScanRecord | undefined>;
+  completeScan(partnerId: string, scanId: string, at: number, result: Record<string, unknown>): Promise<void>;
+  /** Every finding the ledger holds for an account and product (one partition), without the imported JSON. */
+  findingSummaries(accountId: string, productArn: string): Promise<FindingSummary[]>;
+  /** The JSON of each finding's last import, by id (absent when never imported). */
+  importedJson(accountId: string, productArn: string, ids: string[]): Promise<Map<string, string>>;
 }

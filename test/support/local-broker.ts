@@ -17,7 +17,9 @@ export interface TestPartner {
 }
 
 export async function startBroker(options: LocalStackOptions = {}): Promise<LocalStack> {
-  return startLocalStack({ visibilityTimeoutSeconds: 1, maxReceiveCount: 3, ...options });
+  return startLocalStack({ visibilityTimeoutSeconds: 1, maxReceiveCount: 3,
+    // No heartbeat round behind a test's back (one every 5 minutes of a long file would add imports to its counts); tests call heartbeat().
+    heartbeatTimer: false, ...options });
 }
 
 export async function addPartner(stack: LocalStack, partnerId: string, company = partnerId, product = 'scanner'): Promise<TestPartner> {

@@ -5,8 +5,8 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, TABLE_SCHEMA } from './storage.js';
 
-/** What a function may do on the ledger, action by action: batched item reads and writes and Query; never Scan or DeleteItem. */
-export type LedgerAction = 'dynamodb:BatchGetItem' | 'dynamodb:BatchWriteItem' | 'dynamodb:Query';
+/** What a function may do on the ledger, action by action: item reads and writes and Query; never Scan or DeleteItem. */
+export type LedgerAction = 'dynamodb:BatchGetItem' | 'dynamodb:BatchWriteItem' | 'dynamodb:Query' | 'dynamodb:GetItem' | 'dynamodb:UpdateItem';
 
 export interface LedgerTableProps {
   readonly encryptionKey: IKey;
@@ -40,7 +40,7 @@ export class LedgerTable extends Construct {
 
   /** Exactly these actions on the table, and the key actions they need (reads decrypt; writes also encrypt, as for the registry). */
   grant(grantee: IGrantable, actions: readonly [LedgerAction, ...LedgerAction[]]): void {
-    const writes = actions.includes('dynamodb:BatchWriteItem');
+    const writes = actions.includes('dynamodb:BatchWriteItem') || actions.includes('dynamodb:UpdateItem');
     const statements = [
       new PolicyStatement({ sid: 'LedgerTable', effect: Effect.ALLOW, actions: [...new Set(actions)], resources: [this.table.tableArn] }),
       new PolicyStatement({ sid: 'LedgerTableKey', effect: Effect.ALLOW, actions: [...KEY_READ_ACTIONS, ...(writes ? KEY_WRITE_ACTIONS : [])],

@@ -18,12 +18,12 @@ const resourceIdOf = (pathPart: string) =>
   Object.entries(resourcesOf(template, 'AWS::ApiGateway::Resource')).find(([, r]) => r.Properties.PathPart === pathPart)?.[0];
 
 describe('partner findings API', () => {
-  it('serves POST /v1/findings, POST /v1/findings:validate, GET /v1/submissions and GET /v1/submissions/{submissionId}, all by the ingest function', () => {
+  it('serves POST /v1/findings, POST /v1/findings:validate, GET /v1/submissions, GET /v1/submissions/{submissionId} and POST /v1/scans/{scanId}/complete, all by the ingest function', () => {
     const pathParts = Object.values(resourcesOf(template, 'AWS::ApiGateway::Resource')).map((r) => r.Properties.PathPart);
-    expect(pathParts).toEqual(expect.arrayContaining(['findings', 'findings:validate', 'submissions', '{submissionId}', 'v1']));
+    expect(pathParts).toEqual(expect.arrayContaining(['findings', 'findings:validate', 'submissions', '{submissionId}', 'scans', '{scanId}', 'complete', 'v1']));
     expect(partnerMethods().map((m) => `${m.Properties.HttpMethod} ${m.Properties.ResourceId.Ref}`).sort()).toEqual(
       [`POST ${resourceIdOf('findings')}`, `POST ${resourceIdOf('findings:validate')}`, `GET ${resourceIdOf('submissions')}`,
-        `GET ${resourceIdOf('{submissionId}')}`].sort(),
+        `GET ${resourceIdOf('{submissionId}')}`, `POST ${resourceIdOf('complete')}`].sort(),
     );
     for (const method of partnerMethods()) {
       expect(method.Properties.Integration.Type).toBe('AWS_PROXY');
@@ -79,7 +79,7 @@ describe('partner findings API', () => {
     template.hasResourceProperties('AWS::ApiGateway::RestApi', { ApiKeySourceType: 'AUTHORIZER' });
     for (const method of partnerMethods()) expect(method.Properties.ApiKeyRequired).toBe(false);
     const strict = synthesizeBroker({ context: { requireApiKeys: 'true' } }).template;
-    expect(partnerMethods(strict)).toHaveLength(4);
+    expect(partnerMethods(strict)).toHaveLength(5);
     for (const method of partnerMethods(strict)) expect(method.Properties.ApiKeyRequired).toBe(true);
     // Keys come from the partner authorizer, so an IAM route can never require one.
     for (const method of Object.values(resourcesOf(strict, 'AWS::ApiGateway::Method'))) {

@@ -71,6 +71,7 @@ describe('cdk-nag AwsSolutions checks', () => {
         'Api/Api/Default/v1/findings:validate/POST: AwsSolutions-COG4',
         'Api/Api/Default/v1/submissions/GET: AwsSolutions-COG4',
         'Api/Api/Default/v1/submissions/{submissionId}/GET: AwsSolutions-COG4',
+        'Api/Api/Default/v1/scans/{scanId}/complete/POST: AwsSolutions-COG4',
         // The customer onboarding routes (AWS_IAM): SigV4 callers, no Cognito user pool.
         'Api/Api/Default/v1/products/GET: AwsSolutions-COG4',
         'Api/Api/Default/v1/registrations/GET: AwsSolutions-COG4',
@@ -84,6 +85,9 @@ describe('cdk-nag AwsSolutions checks', () => {
         'Functions/Deliver/Role: AwsSolutions-IAM5[Resource::*]',
         'Functions/Deliver/Role: AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/SecurityHubFindingsBroker*]',
         'Functions/Deliver/Role: AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:securityhub:*:<AWS::AccountId>:hub/default]',
+        // The heartbeat imports as deliver does: X-Ray and ListEnabledProductsForImport (Resource "*"), its own hub.
+        'Functions/Heartbeat/Role: AwsSolutions-IAM5[Resource::*]',
+        'Functions/Heartbeat/Role: AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:securityhub:*:<AWS::AccountId>:hub/default]',
         'Functions/Ingest/Role: AwsSolutions-IAM5[Resource::*]',
         // The verifier principal: X-Ray (Resource "*"), and customer roles by prefix without the ExternalId condition.
         'Functions/Onboarding/Role: AwsSolutions-IAM5[Resource::*]',

@@ -8,7 +8,7 @@ beforeAll(() => {
   ({ template } = synthesizeBroker({ bundle: true }));
 });
 
-const FUNCTIONS = ['Authorizer', 'Ingest', 'Deliver', 'Onboarding'] as const;
+const FUNCTIONS = ['Authorizer', 'Ingest', 'Deliver', 'Onboarding', 'Heartbeat'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 
 function functionProps(name: FunctionName): Record<string, any> {
@@ -49,14 +49,15 @@ describe('every broker function', () => {
     expect(resourcesOf(template, 'AWS::Logs::LogGroup')[logGroupId]!.Properties.RetentionInDays).toBeGreaterThan(0);
   });
 
-  it('gives ingest and deliver batched reads and writes on the ledger table only (ingest also Query), and no one else any ledger right', () => {
+  it('gives ingest and deliver batched reads and writes on the ledger table only (ingest also Query, GetItem and UpdateItem for scans), and no one else any ledger right', () => {
     const ledgerId = logicalIdOf(template, 'AWS::DynamoDB::Table', 'LedgerTable');
     const onLedger = (name: FunctionName) => statementsOf(name).filter((s) => s.Effect === 'Allow' && JSON.stringify(s.Resource).includes(`"${ledgerId}"`));
     const expected: Record<FunctionName, string[]> = {
       Authorizer: [],
-      Ingest: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
+      Ingest: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
       Deliver: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
       Onboarding: [],
+      Heartbeat: [],
     };
     for (const name of FUNCTIONS) {
       expect(onLedger(name).flatMap(actionsOf).sort()).toEqual(expected[name]);
@@ -79,6 +80,9 @@ describe('every broker function', () => {
       MAX_RECEIVE_COUNT: expect.stringMatching(/^\d+$/),
       ROLE_SESSION_NAME_PREFIX: 'securityhub-broker',
     });
+    expect(Object.keys(functionProps('Heartbeat').Environment.Variables)).toEqual(
+      expect.arrayContaining(['TABLE_NAME', 'DELIVERY_PRINCIPAL_ARN', 'ROLE_SESSION_NAME_PREFIX']),
+    );
   });
 });
 
@@ -110,12 +114,13 @@ describe('least privilege', () => {
   it('scopes table reads to the table and its gsi1 index, with no Scan, and writes to exactly the granted item actions', () => {
     const tableId = logicalIdOf(template, 'AWS::DynamoDB::Table', 'RegistryTable');
     const reads = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
-    // Deliver records access failures on a registration; onboarding creates and updates registrations.
+    // Deliver and heartbeat record access failures on a registration; onboarding creates and updates registrations.
     const writes: Record<FunctionName, string[]> = {
       Authorizer: [],
       Ingest: [],
       Deliver: ['dynamodb:UpdateItem'],
       Onboarding: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      Heartbeat: ['dynamodb:UpdateItem'],
     };
     for (const name of FUNCTIONS) {
       const [read] = statementsAllowing(name, 'dynamodb:GetItem');
@@ -139,6 +144,7 @@ describe('least privilege', () => {
     expect(sendTargets('Deliver')).toEqual([deadLetterArn, deliveryArn]);
     expect(sendTargets('Authorizer')).toEqual([]);
     expect(sendTargets('Onboarding')).toEqual([deliveryArn]);
+    expect(sendTargets('Heartbeat')).toEqual([]);
   });
 
   it('lets deliver consume the delivery queue (event source mapping), onboarding walk only the DLQ (self-healing), and nothing else consume anything', () => {
@@ -151,7 +157,7 @@ describe('least privilege', () => {
     }
     expect([...new Set(allowed('Onboarding').filter((a) => a.startsWith('sqs:')))].sort())
       .toEqual(['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage']);
-    for (const name of ['Authorizer', 'Ingest'] as const) {
+    for (const name of ['Authorizer', 'Ingest', 'Heartbeat'] as const) {
       expect(allowed(name).filter((a) => a.startsWith('sqs:') && a !== 'sqs:SendMessage')).toEqual([]);
     }
   });
@@ -179,8 +185,9 @@ describe('least privilege', () => {
     const statements = Object.values(resourcesOf(variant, 'AWS::IAM::Policy')).flatMap(
       (p) => p.Properties.PolicyDocument.Statement as Statement[],
     );
-    // Both principals: the deliver role and the onboarding (verifier) role.
-    const assumes = statements.filter((s) => actionsOf(s).includes('sts:AssumeRole'));
+    // Both principals: the deliver role and the onboarding (verifier) role. (The heartbeat assumes only the
+    // deliver role, under the configured prefix: test/infra/cdk/heartbeat.test.ts.)
+    const assumes = statements.filter((s) => actionsOf(s).includes('sts:AssumeRole') && JSON.stringify(s.Resource).includes(':iam::*:role/'));
     expect(assumes).toHaveLength(2);
     for (const assume of assumes) {
       expect(JSON.stringify(assume.Resource)).toContain(':iam::*:role/AcmeBrokerImport*');

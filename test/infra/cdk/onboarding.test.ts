@@ -244,7 +244,7 @@ describe('API resource policy', () => {
   it('keeps the partner routes open to the Lambda authorizer\'s decision, unconditionally', () => {
     const partner = statementWithSid(template, RESOURCE_POLICY_SIDS.partnerRoutes)!;
     expect([partner.Resource].flat().sort()).toEqual(['execute-api:/*/GET/v1/submissions', 'execute-api:/*/GET/v1/submissions/*',
-      'execute-api:/*/POST/v1/findings', 'execute-api:/*/POST/v1/findings:validate']);
+      'execute-api:/*/POST/v1/findings', 'execute-api:/*/POST/v1/findings:validate', 'execute-api:/*/POST/v1/scans/*/complete']);
     expect(partner.Condition).toBeUndefined();
   });
 

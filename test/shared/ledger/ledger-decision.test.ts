@@ -20,7 +20,7 @@ function states(entry: FindingState, of: Candidate): Map<string, FindingState> {
 
 function imported(of: Candidate, overrides: Partial<NonNullable<FindingState['imported']>> = {}): FindingState {
   return { imported: { updatedAt: String(of.finding.UpdatedAt), submissionId: 's-old', hash: contentHash(of.finding), importedAt: NOW - 60_000,
-    recordState: 'ACTIVE', generatorId: 'g', json: '{}', ...overrides } };
+    recordState: 'ACTIVE', generatorId: 'g', ...overrides } };
 }
 
 describe('decideDeliveries', () => {
