@@ -2,25 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.js';
 import { CHANGE_REFRESH_MS } from '#shared/limits.js';
 import { aFinding } from '../shared/asff/finding-factory.js';
-import { addCustomer, addPartner, findingsFor, postFindings, startBroker, type TestPartner } from '../support/local-broker.js';
+import {
+  addCustomer, addPartner, findingsFor, getJson, importCalls, later, postFindings, startBroker, type SubmissionView, type TestPartner,
+} from '../support/local-broker.js';
 
 let stack: LocalStack;
 let partner: TestPartner;
 const HAPPY = '320000000001';
 const RESCANNED = '320000000004';
 
-interface SubmissionReply {
-  counts: Record<'queued' | 'imported' | 'deadLettered' | 'ignored' | 'unchanged' | 'rejected' | 'failed', number>;
-}
 
-async function getJson<T>(path: string, token: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${stack.apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  return { status: response.status, body: (await response.json()) as T };
-}
 
-/** Successful BatchImportFindings calls into the account (the emulator's import log; calls refused for expired credentials and retried are not imports). */
-const imports = (accountId: string) => stack.emulator.state.importLog.read(accountId).calls.length;
-const later = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
+const imports = (accountId: string) => importCalls(stack, accountId);
 
 beforeAll(async () => {
   stack = await startBroker();
@@ -54,7 +47,7 @@ describe('change-only delivery', () => {
 
     const unchanged = await post(rescan(60));
     expect(imports(RESCANNED)).toBe(100);
-    const record = await getJson<SubmissionReply>(`/v1/submissions/${unchanged[0]}`, partner.token);
+    const record = await getJson<SubmissionView>(stack, `/v1/submissions/${unchanged[0]}`, partner.token);
     expect(record.body.counts).toMatchObject({ unchanged: 1000, imported: 0, queued: 0 });
 
     await post(rescan(120, (finding, i) => (i === 7 ? { ...finding, Title: 'now fixed' } : finding)));

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.js';
-import { addCustomer, addPartner, findingsFor, postFindings, startBroker, type TestPartner } from '../support/local-broker.js';
+import {
+  addCustomer, addPartner, findingsFor, getJson, importCalls, later, postFindings, startBroker, type SubmissionView, type TestPartner,
+} from '../support/local-broker.js';
 
 let stack: LocalStack;
 let partner: TestPartner;
@@ -9,24 +11,9 @@ const HAPPY = '310000000001';
 const UNSUBSCRIBED = '310000000002';
 const UNTRUSTING = '310000000003';
 
-interface SubmissionReply {
-  submissionId: string;
-  posted: number;
-  accepted: number;
-  counts: Record<'queued' | 'imported' | 'deadLettered' | 'ignored' | 'unchanged' | 'rejected' | 'failed', number>;
-  findings: Array<{ index?: number; id?: string; fate: string; code?: string; message?: string }>;
-  moreFindings?: number;
-  error?: { code: string };
-}
 
-async function getJson<T>(path: string, token: string): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${stack.apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  return { status: response.status, body: (await response.json()) as T };
-}
 
-/** Successful BatchImportFindings calls into the account (the emulator's import log; calls refused for expired credentials and retried are not imports). */
-const imports = (accountId: string) => stack.emulator.state.importLog.read(accountId).calls.length;
-const later = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
+const imports = (accountId: string) => importCalls(stack, accountId);
 
 beforeAll(async () => {
   stack = await startBroker();
@@ -52,7 +39,7 @@ describe('GET /v1/submissions/{submissionId}', () => {
     expect(posted.body).toMatchObject({ accepted: 950, rejected: 50 });
     await stack.poller.waitForIdle();
 
-    const { status, body } = await getJson<SubmissionReply>(`/v1/submissions/${posted.body.submissionId}`, partner.token);
+    const { status, body } = await getJson<SubmissionView>(stack, `/v1/submissions/${posted.body.submissionId}`, partner.token);
     expect(status).toBe(200);
     expect(body.counts).toEqual({ queued: 0, imported: 850, deadLettered: 100, ignored: 0, unchanged: 0, rejected: 50, failed: 0 });
     expect(Object.values(body.counts).reduce((sum, n) => sum + n, 0)).toBe(1000);
@@ -67,19 +54,19 @@ describe('GET /v1/submissions/{submissionId}', () => {
     const codes = new Set(body.findings.map((finding) => `${finding.fate}:${finding.code}`));
     expect(codes).toContain('deadLettered:AssumeRoleDenied');
 
-    const stranger = await getJson<SubmissionReply>(`/v1/submissions/${posted.body.submissionId}`, other.token);
+    const stranger = await getJson<SubmissionView>(stack, `/v1/submissions/${posted.body.submissionId}`, other.token);
     expect(stranger.status).toBe(404);
     expect(stranger.body.error?.code).toBe('SubmissionNotFound');
   });
 
   it('lists the partner\'s own recent submissions, not another partner\'s', async () => {
     const mine = await postFindings(stack, partner.token, { Findings: findingsFor(partner, HAPPY, 1, 'listed') });
-    const { status, body } = await getJson<{ submissions: Array<{ submissionId: string }> }>('/v1/submissions', partner.token);
+    const { status, body } = await getJson<{ submissions: Array<{ submissionId: string }> }>(stack, '/v1/submissions', partner.token);
     expect(status).toBe(200);
     expect(body.submissions.map((s) => s.submissionId)).toContain(mine.body.submissionId);
-    const theirs = await getJson<{ submissions: unknown[] }>('/v1/submissions', other.token);
+    const theirs = await getJson<{ submissions: unknown[] }>(stack, '/v1/submissions', other.token);
     expect(theirs.body.submissions).toEqual([]);
-    const bad = await getJson<{ error: { code: string } }>('/v1/submissions?since=yesterday', partner.token);
+    const bad = await getJson<{ error: { code: string } }>(stack, '/v1/submissions?since=yesterday', partner.token);
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('InvalidParameter');
   });
@@ -92,12 +79,12 @@ describe('stale and superseded versions', () => {
     await stack.poller.waitForIdle();
     const before = imports(HAPPY);
 
-    for (const again of [finding, { ...finding, UpdatedAt: later(String(finding!.UpdatedAt), -60_000) }]) {
+    for (const again of [finding, { ...finding, UpdatedAt: later(finding!.UpdatedAt, -60_000) }]) {
       const posted = await postFindings(stack, partner.token, { Findings: [again] });
       expect(posted.status).toBe(200);
       expect(posted.body).toMatchObject({ accepted: 0, ignored: 1, rejected: 0 });
       expect(posted.body.results?.[0]).toMatchObject({ status: 'ignored', warnings: expect.arrayContaining([expect.objectContaining({ rule: 'StaleUpdatedAt' })]) });
-      const record = await getJson<SubmissionReply>(`/v1/submissions/${posted.body.submissionId}`, partner.token);
+      const record = await getJson<SubmissionView>(stack, `/v1/submissions/${posted.body.submissionId}`, partner.token);
       expect(record.body.counts.ignored).toBe(1);
       expect(record.body.findings[0]).toMatchObject({ fate: 'ignored', code: 'StaleUpdatedAt' });
     }
@@ -120,7 +107,7 @@ describe('stale and superseded versions', () => {
     const stored = stack.emulator.state.findings(HAPPY, stack.region).find((f) => f.Id === base!.Id);
     expect(stored).toMatchObject({ Title: 'version 3', UpdatedAt: versions[2]!.UpdatedAt });
     for (const [index, submissionId] of submissions.entries()) {
-      const { body } = await getJson<SubmissionReply>(`/v1/submissions/${submissionId}`, partner.token);
+      const { body } = await getJson<SubmissionView>(stack, `/v1/submissions/${submissionId}`, partner.token);
       if (index < 2) expect(body.findings[0]).toMatchObject({ fate: 'ignored', code: 'Superseded' });
       else expect(body.counts.imported).toBe(1);
     }

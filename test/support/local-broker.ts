@@ -102,3 +102,28 @@ export async function deadLetters(stack: LocalStack): Promise<Array<{ attributes
     findings: (JSON.parse(message.Body ?? '{}') as { findings?: Array<Record<string, unknown>> }).findings ?? [],
   }));
 }
+
+/** A partner's GET on the local stack, with its reply parsed. */
+export async function getJson<T>(stack: LocalStack, path: string, token: string): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${stack.apiUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+/** Successful BatchImportFindings calls into the account (the emulator's import log; calls refused, e.g. for expired credentials, are not imports). */
+export function importCalls(stack: LocalStack, accountId: string): number {
+  return stack.emulator.state.importLog.read(accountId).calls.length;
+}
+
+/** An ISO timestamp moved by `ms`. */
+export const later = (iso: unknown, ms: number): string => new Date(Date.parse(String(iso)) + ms).toISOString();
+
+/** What GET /v1/submissions/{id} answers (docs/openapi.yaml, SubmissionView). */
+export interface SubmissionView {
+  submissionId: string;
+  posted: number;
+  accepted: number;
+  counts: Record<'queued' | 'imported' | 'deadLettered' | 'ignored' | 'unchanged' | 'rejected' | 'failed', number>;
+  findings: Array<{ index?: number; id?: string; fate: string; code?: string; message?: string }>;
+  moreFindings?: number;
+  error?: { code: string };
+}

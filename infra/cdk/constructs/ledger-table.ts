@@ -1,9 +1,8 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { KEY_READ_ACTIONS, KEY_WRITE_ACTIONS, TABLE_SCHEMA } from './storage.js';
+import { brokerTable, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from './storage.js';
 
 /** What a function may do on the ledger, action by action: item reads and writes and Query; never Scan or DeleteItem. */
 export type LedgerAction = 'dynamodb:BatchGetItem' | 'dynamodb:BatchWriteItem' | 'dynamodb:Query' | 'dynamodb:GetItem' | 'dynamodb:UpdateItem';
@@ -25,17 +24,7 @@ export class LedgerTable extends Construct {
   constructor(scope: Construct, id: string, props: LedgerTableProps) {
     super(scope, id);
     this.encryptionKey = props.encryptionKey;
-    this.table = new Table(this, 'Table', {
-      partitionKey: { name: TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: TABLE_SCHEMA.sortKey, type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: props.encryptionKey,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: true,
-      timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    this.table = brokerTable(this, props.encryptionKey);
   }
 
   /** Exactly these actions on the table, and the key actions they need (reads decrypt; writes also encrypt, as for the registry). */
