@@ -72,11 +72,14 @@ export function validateFinding(finding: unknown, index: number): FindingVerdict
     // Ordering only means something once both timestamps passed the schema.
     const timestampsValid = !errors.some((e) => e.path === `${root}.CreatedAt` || e.path === `${root}.UpdatedAt`);
     const order = timestampsValid ? compareTimestamps(finding.CreatedAt, finding.UpdatedAt) : undefined;
+    // A warning, not an error: neither the model nor the ASFF pages say Security Hub refuses it, and a
+    // partner must never be refused what Security Hub would accept. It is still almost always a clock or
+    // mapping mistake (UpdatedAt is the version's time, and Security Hub ignores versions not newer).
     if (order !== undefined && order > 0) {
-      errors.push({
+      warnings.push({
         path: `${root}.CreatedAt`,
         rule: 'createdAfterUpdated',
-        message: `${root}.CreatedAt (${String(finding.CreatedAt)}) is later than UpdatedAt (${String(finding.UpdatedAt)}): UpdatedAt must be the same as or after CreatedAt.`,
+        message: `${root}.CreatedAt (${String(finding.CreatedAt)}) is later than UpdatedAt (${String(finding.UpdatedAt)}). Security Hub accepts it, but UpdatedAt is normally the same as or after CreatedAt: check your clock or field mapping.`,
       });
     }
     warnings.push(...partnerFieldWarnings(finding, root));

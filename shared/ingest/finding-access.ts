@@ -1,7 +1,7 @@
 import type { FindingIssue } from '../asff/validate.js';
 import { quotaKeyOf } from '../delivery/quota-key.js';
 import { parseProductArn } from '../product/product-arn.js';
-import type { Partner } from '../registry/model.js';
+import type { Partner, RegistrationStatus } from '../registry/model.js';
 import { RegistrationLookup } from '../registry/registration-lookup.js';
 import type { Registry } from '../registry/registry.js';
 
@@ -44,8 +44,7 @@ export class FindingAccessCheck {
         `Account ${accountId} has no registration for product ${product.productKey}. The customer must register through the onboarding API first.`);
     }
     if (registration.status !== 'ACTIVE') {
-      return this.deny(index, 'AwsAccountId', 'registrationNotActive',
-        `Account ${accountId}'s registration for ${product.productKey} is ${registration.status}, not ACTIVE; findings are accepted once the customer's role is verified.`);
+      return this.deny(index, 'AwsAccountId', 'registrationNotActive', notActiveMessage(accountId, product.productKey, registration.status as 'PENDING' | 'SUSPENDED'));
     }
     if (!registration.regions.includes(product.region)) {
       return this.deny(index, 'ProductArn', 'regionNotRegistered',
@@ -57,5 +56,15 @@ export class FindingAccessCheck {
 
   private deny(index: number, field: string, rule: string, message: string): AccessVerdict {
     return { ok: false, issue: { path: `Findings[${index}].${field}`, rule, message } };
+  }
+}
+
+/** Why a registration that is neither ACTIVE nor OFFBOARDED (customerNotRegistered) takes no findings, and when it will. */
+function notActiveMessage(accountId: string, productKey: string, status: Exclude<RegistrationStatus, 'ACTIVE' | 'OFFBOARDED'>): string {
+  switch (status) {
+    case 'PENDING':
+      return `Account ${accountId}'s registration for ${productKey} is PENDING: the customer has not handed over a verified role yet. Findings are accepted once the customer sets and verifies it.`;
+    case 'SUSPENDED':
+      return `Account ${accountId}'s registration for ${productKey} is SUSPENDED: the customer's account refused the broker's deliveries repeatedly (the registration's deliveryProblem says why). Findings are accepted again once the customer fixes it and verifies the role.`;
   }
 }

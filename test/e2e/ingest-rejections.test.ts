@@ -37,9 +37,9 @@ describe('what ingest refuses, finding by finding and request by request', () =>
     expect(body.results?.[0]?.errors).toEqual([expect.objectContaining({ path: 'Findings[0].AwsAccountId', rule: 'customerNotRegistered' })]);
   });
 
-  it('rejects a finding for a registration that is not yet ACTIVE', async () => {
+  it('rejects a finding for a registration that is not yet ACTIVE, saying it waits for the customer\'s verified role', async () => {
     const { body } = await postFindings(stack, acme.token, { Findings: findingsFor(acme, PENDING_CUSTOMER, 1) });
-    expect(body.results?.[0]?.errors?.[0]).toMatchObject({ rule: 'registrationNotActive' });
+    expect(body.results?.[0]?.errors?.[0]).toMatchObject({ rule: 'registrationNotActive', message: expect.stringMatching(/is PENDING: .*verifies it/) });
   });
 
   it('does not let a partner post for another partner\'s registered customer', async () => {

@@ -72,3 +72,20 @@ describe('ingest of a finding too big for one SQS message once escaped', () => {
     mock.restore();
   });
 });
+
+describe('ingest for a registration that is not ACTIVE', () => {
+  it.each([
+    ['PENDING', /is PENDING: the customer has not handed over a verified role yet/],
+    ['SUSPENDED', /is SUSPENDED: the customer's account refused the broker's deliveries repeatedly .*verifies the role/],
+  ] as const)('rejects the finding as registrationNotActive with the %s registration\'s own reason', async (status, message) => {
+    const account = status === 'PENDING' ? '333333333301' : '333333333302';
+    const now = new Date().toISOString();
+    await registry.putRegistration({ accountId: account, productKey: 'acme/scanner', partnerId: 'acme', regions: ['us-east-1'], mode: 'partner-account',
+      status, createdAt: now, updatedAt: now });
+    const reply = await submitFindings(
+      { partnerId: 'acme', body: JSON.stringify({ Findings: [aFinding({ Id: 'x', ProductArn: ARN, AwsAccountId: account })] }), dryRun: true },
+      { registry, sqs: new SQSClient({ region: 'us-east-1' }), deliveryQueueUrl: 'https://sqs.us-east-1.amazonaws.com/111111111111/delivery' },
+    );
+    expect(reply.results[0]?.errors?.[0]).toMatchObject({ rule: 'registrationNotActive', message: expect.stringMatching(message) });
+  });
+});
