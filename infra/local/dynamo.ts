@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { TABLE_KEYS } from '#shared/registry/dynamo-registry.js';
+import { TABLE_KEYS } from '#shared/registry/table-keys.js';
 
 export interface LocalDynamo {
   endpoint: string;

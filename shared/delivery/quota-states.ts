@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TABLE_KEYS } from '../registry/dynamo-registry.js';
+import { TABLE_KEYS } from '../registry/table-keys.js';
 
 /** A quota's token bucket as one invocation leaves it for the next (import-pacer.ts). */
 export interface QuotaState {

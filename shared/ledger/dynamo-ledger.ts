@@ -3,7 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand, BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand, type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { TABLE_KEYS } from '../registry/dynamo-registry.js';
+import { TABLE_KEYS } from '../registry/table-keys.js';
 import {
   keyText, type AcceptedVersion, type FateKind, type FindingFate, type FindingKey, type FindingState, type FindingSummary, type ImportedVersion,
   type Ledger, type ScanRecord, type SubmissionSummary, type SubmissionView,

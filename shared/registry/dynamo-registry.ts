@@ -10,6 +10,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { AccessFailures, Partner, PartnerToken, Registration } from './model.js';
 import type { Registry } from './registry.js';
+import { TABLE_KEYS } from './table-keys.js';
 
 /**
  * Single-table design (partition key `pk`, sort key `sk`, GSI `gsi1` on `gsi1pk`/`gsi1sk`):
@@ -25,7 +26,7 @@ import type { Registry } from './registry.js';
  * listings of the admin tool and the product catalogue (all partners under `PARTNERS`).
  * Conditional writes only (dynalite has no transactions).
  */
-export const TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', gsi: 'gsi1', gsiPartitionKey: 'gsi1pk', gsiSortKey: 'gsi1sk', ttl: 'expiresAt' } as const;
+export { TABLE_KEYS };
 
 const partnerKey = (partnerId: string) => ({ pk: `PARTNER#${partnerId}`, sk: 'PARTNER' });
 const tokenKey = (tokenId: string) => ({ pk: `TOKEN#${tokenId}`, sk: 'TOKEN' });

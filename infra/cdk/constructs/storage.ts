@@ -3,13 +3,14 @@ import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/
 import { Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { TABLE_KEYS } from '#shared/registry/table-keys.js';
 
-/** The registry's single-table design: names shared with shared/registry (keys, index, TTL). */
+/** The tables' key, index and TTL names, as the code reads them (one definition: shared/registry/table-keys.ts). */
 export const TABLE_SCHEMA = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  gsi1: { name: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-  ttlAttribute: 'expiresAt',
+  partitionKey: TABLE_KEYS.partitionKey,
+  sortKey: TABLE_KEYS.sortKey,
+  gsi1: { name: TABLE_KEYS.gsi, partitionKey: TABLE_KEYS.gsiPartitionKey, sortKey: TABLE_KEYS.gsiSortKey },
+  ttlAttribute: TABLE_KEYS.ttl,
 } as const;
 
 /** Item reads a principal may be granted, one by one: point reads and queries, never Scan. */

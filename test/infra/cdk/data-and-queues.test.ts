@@ -2,6 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DELIVER_TIMEOUT } from '#infra/cdk/constructs/functions.js';
 import { DELIVERY_PACING_BUDGET_MS, DELIVERY_SETTLE_MARGIN_MS } from '#shared/limits.js';
+import { TABLE_KEYS } from '#shared/registry/table-keys.js';
 import { logicalIdOf, resourcesOf, synthesizeBroker } from './fixture.js';
 
 let template: Template;
@@ -62,6 +63,26 @@ describe('registry table', () => {
   it('is retained when the stack is deleted, and so is its key', () => {
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
+  });
+});
+
+describe('the key names the code reads', () => {
+  it('keys the registry and the ledger as TABLE_KEYS says (the code\'s one definition), with TTL on its ttl attribute and the registry\'s index by its names', () => {
+    const tables = resourcesOf(template, 'AWS::DynamoDB::Table');
+    const registry = tables[logicalIdOf(template, 'AWS::DynamoDB::Table', 'RegistryTable')]!.Properties;
+    const ledger = tables[logicalIdOf(template, 'AWS::DynamoDB::Table', 'LedgerTable')]!.Properties;
+    for (const table of [registry, ledger]) {
+      expect(table.KeySchema).toEqual([
+        { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+        { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+      ]);
+      expect(table.TimeToLiveSpecification).toEqual({ AttributeName: TABLE_KEYS.ttl, Enabled: true });
+    }
+    expect(registry.GlobalSecondaryIndexes).toEqual([expect.objectContaining({
+      IndexName: TABLE_KEYS.gsi,
+      KeySchema: [{ AttributeName: TABLE_KEYS.gsiPartitionKey, KeyType: 'HASH' }, { AttributeName: TABLE_KEYS.gsiSortKey, KeyType: 'RANGE' }],
+    })]);
+    expect(ledger.GlobalSecondaryIndexes).toBeUndefined();
   });
 });
 
