@@ -86,6 +86,10 @@ export function createDeliverHandler(options: { ledgerClock?: () => number } = {
           { deadline },
         ).then((report) => {
           logger.info('batch delivered', { records: event.Records.length, ...report, failedMessageIds: report.failedMessageIds.length });
+          // What an operator must see at the default level: findings that went to the DLQ, by code (ids and counts only).
+          if (report.deadLettered > 0) {
+            logger.warn('findings dead-lettered', { count: report.deadLettered, codes: report.deadLetterCodes, records: event.Records.length });
+          }
           metrics.addMetric('FindingsImported', MetricUnit.Count, report.imported);
           metrics.addMetric('FindingsDeadLettered', MetricUnit.Count, report.deadLettered);
           metrics.addMetric('FindingsDeferred', MetricUnit.Count, report.deferred);

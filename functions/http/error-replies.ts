@@ -18,7 +18,8 @@ export function errorReplies(): MiddlewareObj<unknown, APIGatewayProxyResult> {
     onError: async (request) => {
       const { error } = request;
       if (error instanceof BrokerError) {
-        logger.info('request refused', { code: error.code, status: error.httpStatus });
+        // At WARN: an operator sees refused requests at the default level (their code and status; never the body).
+        logger.warn('request refused', { code: error.code, status: error.httpStatus });
         request.response = jsonReply(error.httpStatus, { error: { code: error.code, message: error.message }, ...error.details });
         return;
       }

@@ -84,6 +84,12 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     logger.info('submission judged', {
       partnerId, submissionId: reply.submissionId, dryRun, accepted: reply.accepted, rejected: reply.rejected, failed: reply.failed, ignored: reply.ignored,
     });
+    if (!dryRun && reply.rejected > 0) {
+      // Refusals at the default level, by rule (ids and counts, never contents).
+      const rules: Record<string, number> = {};
+      for (const result of reply.results) if (result.status === 'rejected') rules[result.errors?.[0]?.rule ?? 'unknown'] = (rules[result.errors?.[0]?.rule ?? 'unknown'] ?? 0) + 1;
+      logger.warn('findings rejected', { partnerId, submissionId: reply.submissionId, rejected: reply.rejected, accepted: reply.accepted, rules });
+    }
     if (!dryRun) {
       metrics.addMetric('FindingsAccepted', MetricUnit.Count, reply.accepted);
       metrics.addMetric('FindingsRejected', MetricUnit.Count, reply.rejected);

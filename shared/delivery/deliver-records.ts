@@ -73,6 +73,8 @@ export interface DeliveryReport {
   ignored: number;
   /** Findings not sent again: the same content was imported recently (change-only delivery). */
   unchanged: number;
+  /** Dead-lettered findings by error code (what an operator is warned of). */
+  deadLetterCodes: Record<string, number>;
   /** Message ids to report as batchItemFailures. */
   failedMessageIds: string[];
   /** Why the ledger could not be written (then every record is retried). */
@@ -176,7 +178,7 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
     try {
       await writeLedger(deps.ledger, ledgerEntries(perRecord, fates, hashes, (deps.ledgerClock ?? Date.now)()));
     } catch (error) {
-      return { imported: 0, deadLettered: 0, deferred: 0, ignored: 0, unchanged: 0, retrying: perRecord.flat().length, throttled,
+      return { imported: 0, deadLettered: 0, deferred: 0, ignored: 0, unchanged: 0, retrying: perRecord.flat().length, throttled, deadLetterCodes: {},
         failedMessageIds: records.map((record) => record.messageId), ledgerError: (error as Error).message };
     }
   }
@@ -200,6 +202,8 @@ export async function deliverRecords(records: DeliveryRecord[], deps: DeliverDep
     ignored: perRecord.flat().filter((item) => item.outcome.kind === 'ignored').length,
     unchanged: perRecord.flat().filter((item) => item.outcome.kind === 'unchanged').length,
     deadLettered: letters.filter((letter) => !failed.has(letter.origin)).length,
+    deadLetterCodes: letters.filter((letter) => !failed.has(letter.origin))
+      .reduce<Record<string, number>>((codes, letter) => ({ ...codes, [letter.failure.code]: (codes[letter.failure.code] ?? 0) + 1 }), {}),
     deferred: deferrals.filter((deferral) => !failed.has(deferral.origin)).length,
     retrying: [...failed].reduce((sum, index) => sum + perRecord[index]!.length, 0),
     throttled,
