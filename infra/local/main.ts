@@ -11,6 +11,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO, seedDemo } from './seed-demo.js';
+import { demoFinding } from './demo-finding.js';
 import { watchAncestors } from './ancestor-watch.js';
 import { LOCAL_BROKER, startLocalStack } from './stack.js';
 import { DEFAULTS } from '#infra/cdk/config.js';
@@ -97,13 +98,7 @@ const state = {
 await mkdir(dirname(stateFile), { recursive: true });
 await writeFile(stateFile, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 
-const finding = {
-  SchemaVersion: '2018-10-08', Id: 'demo-finding-1', ProductArn: demo.productArns[0], GeneratorId: 'demo-generator',
-  AwsAccountId: demo.customerAccountId, Types: ['Software and Configuration Checks/Vulnerabilities/CVE'],
-  CreatedAt: '2026-01-01T00:00:00Z', UpdatedAt: '2026-01-01T00:00:00Z', Severity: { Label: 'HIGH' },
-  Title: 'Demo finding', Description: 'A finding posted through the local broker.',
-  Resources: [{ Type: 'AwsEc2Instance', Id: `arn:aws:ec2:${stack.region}:${demo.customerAccountId}:instance/i-0123456789abcdef0` }],
-};
+const finding = demoFinding(demo.productArns[0]!, demo.customerAccountId, stack.region, new Date());
 const productKey = `${DEMO.company}/${DEMO.product}`;
 const setupDir = join(dirname(stateFile), 'onboarding');
 const newRole = `SecurityHubFindingsBroker-${DEMO.company}-${DEMO.product}`;

@@ -39,7 +39,7 @@ const linesOf = (message: string) => captured.join('').split('\n').filter((line)
 describe('the logs at the default level (WARN)', () => {
   it('show refused requests, rejected findings by rule and dead letters by code, with ids and counts only, and no empty-metrics warning', async () => {
     const [good] = findingsFor(partner, HAPPY, 1, 'warn');
-    const { Title: _title, ...untitled } = { ...findingsFor(partner, HAPPY, 1, 'untitled')[0]!, Description: MARKER };
+    const { Title: _title, ...untitled }: Record<string, unknown> = { ...findingsFor(partner, HAPPY, 1, 'untitled')[0]!, Description: MARKER };
     const posted = await postFindings(stack, partner.token, { Findings: [good, untitled] });
     expect(posted.status).toBe(207);
     expect((await postFindings(stack, partner.token, '{"Findings": [')).status).toBe(400);
