@@ -5,43 +5,52 @@
  * .local/stack.json), --log-level. Port 0 picks a free port; the state file always holds the real ones.
  * The delivery queue's --visibility-timeout (seconds) and --max-receive-count are short by default, so
  * a restart or a retry takes seconds (chaos runs tune them); --deliver-concurrency deliver invocations
- * run at once (the CDK stack's maximum concurrency by default).
+ * run at once (the CDK stack's maximum concurrency by default). `npm start -- --help` lists them.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEMO, seedDemo } from './seed-demo.js';
 import { demoFinding } from './demo-finding.js';
 import { watchAncestors } from './ancestor-watch.js';
 import { LOCAL_BROKER, startLocalStack } from './stack.js';
 import { DEFAULTS } from '#infra/cdk/config.js';
 import { STSClient } from '@aws-sdk/client-sts';
+import { Command, Option } from 'commander';
 
-const { values: flags } = parseArgs({
-  options: {
-    'api-port': { type: 'string', default: process.env.API_PORT ?? '3000' },
-    'emulator-port': { type: 'string', default: process.env.EMULATOR_PORT ?? '4580' },
-    'dynamo-port': { type: 'string', default: process.env.DYNAMO_PORT ?? '4567' },
-    'sqs-port': { type: 'string', default: process.env.SQS_PORT ?? '4566' },
-    'data-dir': { type: 'string', default: process.env.DATA_DIR ?? '.local/data' },
-    'in-memory': { type: 'boolean', default: false },
-    'state-file': { type: 'string', default: process.env.STATE_FILE ?? '.local/stack.json' },
-    'log-level': { type: 'string', default: process.env.LOG_LEVEL ?? 'WARN' },
-    'visibility-timeout': { type: 'string', default: process.env.VISIBILITY_TIMEOUT ?? '2' },
-    'max-receive-count': { type: 'string', default: process.env.MAX_RECEIVE_COUNT ?? '3' },
-    'deliver-concurrency': { type: 'string', default: process.env.DELIVER_CONCURRENCY ?? String(DEFAULTS.deliverMaxConcurrency) },
-  },
-});
+/**
+ * The flags, each with its environment variable and default (commander: `--help` lists them, and an
+ * unknown flag is a one-line error, not a stack trace).
+ */
+const OPTIONS: Array<[name: string, env: string, fallback: string, help: string]> = [
+  ['api-port', 'API_PORT', '3000', 'the API front (partner and onboarding routes); 0 picks a free port'],
+  ['emulator-port', 'EMULATOR_PORT', '4580', 'the STS + IAM + Security Hub emulator; 0 picks a free port'],
+  ['dynamo-port', 'DYNAMO_PORT', '4567', 'DynamoDB (dynalite); 0 picks a free port'],
+  ['sqs-port', 'SQS_PORT', '4566', 'SQS (fauxqs); 0 picks a free port'],
+  ['data-dir', 'DATA_DIR', '.local/data', 'where DynamoDB, the queues and the emulated accounts are kept'],
+  ['state-file', 'STATE_FILE', '.local/stack.json', 'where the URLs, ports, token and credentials are written'],
+  ['log-level', 'LOG_LEVEL', 'WARN', 'the handlers\' log level (DEBUG, INFO, WARN, ERROR)'],
+  ['visibility-timeout', 'VISIBILITY_TIMEOUT', '2', 'the delivery queue\'s visibility timeout, seconds'],
+  ['max-receive-count', 'MAX_RECEIVE_COUNT', '3', 'receives before SQS dead-letters a message'],
+  ['deliver-concurrency', 'DELIVER_CONCURRENCY', String(DEFAULTS.deliverMaxConcurrency), 'deliver invocations at once (the deployed maximum concurrency)'],
+];
+const program = new Command('npm start --')
+  .description('Runs the whole broker on this machine: DynamoDB, SQS, the STS/IAM/Security Hub emulator, the handlers and the delivery poller.')
+  .option('--in-memory', 'keep nothing on disk (no data dir)', false);
+for (const [name, env, fallback, help] of OPTIONS) program.addOption(new Option(`--${name} <value>`, help).env(env).default(fallback));
+program.parse();
+const options = program.opts<Record<string, string | boolean>>();
+const camel = (name: string) => name.replace(/-([a-z])/g, (_m, letter: string) => letter.toUpperCase());
+const flags = Object.fromEntries([...OPTIONS.map(([name]) => name), 'in-memory'].map((name) => [name, options[camel(name)]!])) as Record<string, string | boolean>;
 
-function count(name: keyof typeof flags, min: number): number {
+function count(name: string, min: number): number {
   const value = Number(flags[name]);
-  if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be an integer >= ${min}, got ${String(flags[name])}`);
+  if (!Number.isInteger(value) || value < min) program.error(`error: --${name} must be an integer >= ${min}, got ${String(flags[name])}`);
   return value;
 }
 
-function port(name: keyof typeof flags): number {
+function port(name: string): number {
   const value = Number(flags[name]);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new Error(`--${name} must be a port number (0 = any free port), got ${String(flags[name])}`);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) program.error(`error: --${name} must be a port number (0 = any free port), got ${String(flags[name])}`);
   return value;
 }
 

@@ -45,4 +45,17 @@ describe('npm start, started and stopped as people do', () => {
     expect(failure?.stderr).toContain('--api-port');
     expect(failure?.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
+
+  it('prints its flags with their environment variables and defaults for --help, and a one-line error for an unknown flag or a bad value', async () => {
+    const help = await run('npm', ['start', '--', '--help'], { timeout: 45_000 });
+    for (const expected of ['--api-port', 'API_PORT', '--in-memory', '--deliver-concurrency', 'DELIVER_CONCURRENCY', '.local/stack.json']) {
+      expect(help.stdout).toContain(expected);
+    }
+    for (const args of [['--bogus'], ['--api-port', 'abc']]) {
+      const failure = await run('npm', ['start', '--', ...args], { timeout: 45_000 }).then(() => undefined, (error: { code: number; stderr: string }) => error);
+      expect(failure?.code).toBe(1);
+      expect(failure?.stderr).toMatch(/^error: /m);
+      expect(failure?.stderr).not.toMatch(/\n\s+at /);
+    }
+  }, 90_000);
 });
