@@ -136,11 +136,19 @@ To walk the onboarding again from the start, run npm start with --in-memory or a
 ${onboardingCommands.map((command) => `  ${command}`).join('\n')}
 The last reply shows status ACTIVE, or each problem with its fix; \`npm run customer -- --help\` lists the other commands.`;
 
+// One pasteable line: the endpoints by IP (127.0.0.1 resolves for any client; the queue URLs' *.localhost names may not).
+// The SDKs read AWS_ENDPOINT_URL_<SERVICE>; awscli v1 does not for SQS, so the printed commands pass --endpoint-url too.
+const operatorEnvironment = [
+  `export AWS_ACCESS_KEY_ID=${LOCAL_BROKER.operatorAccessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_BROKER.operatorSecretAccessKey} AWS_REGION=${stack.region} AWS_DEFAULT_REGION=${stack.region}`,
+  `AWS_ENDPOINT_URL_SQS=${stack.sqsIpEndpoint} AWS_ENDPOINT_URL_DYNAMODB=${stack.dynamoEndpoint} TABLE_NAME=${LOCAL_BROKER.tableName}`,
+  `DELIVERY_QUEUE_URL=${stack.deliveryQueueUrl} DEAD_LETTER_QUEUE_URL=${stack.deadLetterQueueUrl}`,
+].join(' ');
+
 process.stdout.write(`
 Security Hub findings broker running locally (${flags['in-memory'] ? 'in memory' : `data in ${String(flags['data-dir'])}`}).
-  API            ${stack.apiUrl}   (POST /v1/findings, POST /v1/findings:validate)
+  API            ${stack.apiUrl}   (POST /v1/findings, GET /v1/submissions/{id}, the onboarding routes)
   STS + Security Hub emulator ${stack.emulator.url}
-  DynamoDB ${stack.dynamoEndpoint}   SQS ${stack.sqsEndpoint}
+  DynamoDB ${stack.dynamoEndpoint}   SQS ${stack.sqsIpEndpoint}
   Demo partner   ${DEMO.partnerId}, token: ${demo.token}
   Demo customer  account ${demo.customerAccountId}, role ${demo.customerRoleArn}
   Everything a script needs: ${stateFile}
@@ -155,6 +163,12 @@ Read it back from the customer's (emulated) Security Hub:
     --filters '{"Id":[{"Value":"demo-finding-1","Comparison":"EQUALS"}]}'
 
 ${onboardingHelp}
+
+Operate it: \`npm run --silent broker-admin -- dlq summary\` (from this folder: it reads ${stateFile}). For awscli, or the
+operator CLI from elsewhere, against the local SQS and DynamoDB:
+  ${operatorEnvironment}
+  aws --endpoint-url "$AWS_ENDPOINT_URL_SQS" sqs get-queue-attributes --queue-url "$DEAD_LETTER_QUEUE_URL" --attribute-names ApproximateNumberOfMessages
+  aws --endpoint-url "$AWS_ENDPOINT_URL_DYNAMODB" dynamodb scan --table-name "$TABLE_NAME" --max-items 3
 
 Ctrl-C stops it.
 `);

@@ -86,4 +86,14 @@ describe('npm start', () => {
     const replies = stdout.split(/\n(?=\{)/).map((reply) => JSON.parse(reply) as Record<string, unknown>);
     expect(replies.at(-1)).toMatchObject({ status: 'ACTIVE', problems: [] });
   }, 60_000);
+
+  itWithAws('prints one line of environment for awscli and the operator CLI against the local SQS and DynamoDB, and its commands work as printed', async () => {
+    const printed = /^Operate it:.*\n.*\n((?: {2}.*\n)+)/m.exec(output());
+    expect(printed, output()).not.toBeNull();
+    const commands = printed![1]!.split('\n').filter(Boolean).map((line) => line.slice(2));
+    expect(commands[0]).toMatch(/^export AWS_ACCESS_KEY_ID=.* AWS_ENDPOINT_URL_SQS=http:\/\/127\.0\.0\.1:\d+ AWS_ENDPOINT_URL_DYNAMODB=http:\/\/127\.0\.0\.1:\d+ /);
+    const { stdout } = await run('bash', ['-e', '-c', commands.join('\n')], { cwd: folder, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '' } });
+    expect(stdout).toContain('"ApproximateNumberOfMessages"');
+    expect(stdout).toContain('"Items"');
+  }, 60_000);
 });
