@@ -6,6 +6,8 @@ export interface BenchRow {
   unit: string;
   /** value / baseline value measured in the same run; omitted for the baseline row itself. */
   ratioToBaseline?: number;
+  /** The goal this figure is read against (the or README's Performance section), shown beside it. */
+  goal?: string;
   note?: string;
 }
 

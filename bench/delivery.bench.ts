@@ -123,21 +123,21 @@ function scenarioRows(label: string, measure: RunMeasure, accounts: string[], ro
   const imported = figures.reduce((sum, figure) => sum + figure.imported, 0);
   const latencies = figures.flatMap((figure) => figure.postToImportedMs);
   return [
-    row(`${label}: findings/s per account vs the quota (1,000/s), lowest / mean`, Math.min(...rates), 'x', { note: `mean ${mean(rates).toFixed(3)}; ${accounts.length} accounts` }),
+    row(`${label}: findings/s per account vs the quota (1,000/s), lowest / mean`, Math.min(...rates), 'x', { goal: '>= 0.95', note: `mean ${mean(rates).toFixed(3)}; ${accounts.length} accounts` }),
     row(`${label}: calls carrying 100 findings`, (100 * figures.reduce((sum, figure) => sum + figure.fullCalls, 0)) / Math.max(1, calls), '%',
-      { note: `${calls} calls, ${(imported / Math.max(1, calls)).toFixed(1)} findings/call` }),
-    row(`${label}: throttled import calls (all recovered when nothing is lost)`, figures.reduce((sum, figure) => sum + figure.throttledCalls, 0), 'calls'),
-    row(`${label}: AssumeRole calls per role (warm-up included)`, measure.assumeRoles / roles, 'calls', { note: `${roles} roles, ${measure.assumeRoles} calls` }),
+      { goal: '>= 99', note: `${calls} calls, ${(imported / Math.max(1, calls)).toFixed(1)} findings/call` }),
+    row(`${label}: throttled import calls (all recovered when nothing is lost)`, figures.reduce((sum, figure) => sum + figure.throttledCalls, 0), 'calls', { goal: '0 unrecovered' }),
+    row(`${label}: AssumeRole calls per role (warm-up included)`, measure.assumeRoles / roles, 'calls', { goal: '1', note: `${roles} roles, ${measure.assumeRoles} calls` }),
     row(`${label}: POST latency p50 / p99 (100-finding requests)`, percentile(postLatencies(measure.results, 100), 50), 'ms',
-      { note: `p99 ${percentile(postLatencies(measure.results, 100), 99)} ms; 1,000-finding p99 ${percentile(postLatencies(measure.results, 1000), 99)} ms` }),
+      { goal: 'p99 <= 100', note: `p99 ${percentile(postLatencies(measure.results, 100), 99)} ms; 1,000-finding p99 ${percentile(postLatencies(measure.results, 1000), 99)} ms` }),
     row(`${label}: POST-to-imported p50 / p99`, percentile(latencies, 50), 'ms', { note: `p99 ${percentile(latencies, 99)} ms` }),
     row(`${label}: broker CPU per finding delivered`, measure.cpuMicrosPerFinding, 'us',
-      { note: `emulated AWS services: ${(measure.servicesCpuMicros / Math.max(1, imported)).toFixed(1)} us/finding, in their own process` }),
+      { goal: '<= 50', note: `emulated AWS services: ${(measure.servicesCpuMicros / Math.max(1, imported)).toFixed(1)} us/finding, in their own process` }),
     row(`${label}: broker heap growth over the run (after GC: what a leak would grow)`, measure.heapGrowthMiB, 'MiB'),
     row(`${label}: broker RSS peak (one process: the front, ingest, 5 deliver containers)`, measure.peakRssMiB, 'MiB'),
     row(`${label}: broker RSS growth over the run, after the warm-up (after GC)`, measure.rssGrowthMiB, 'MiB',
-      { note: `from the fresh process: ${measure.rssGrowthFromFreshMiB.toFixed(1)} MiB` }),
-    row(`${label}: findings lost (accepted, neither imported nor dead-lettered)`, posted - imported, 'findings'),
+      { goal: '< 20', note: `from the fresh process: ${measure.rssGrowthFromFreshMiB.toFixed(1)} MiB` }),
+    row(`${label}: findings lost (accepted, neither imported nor dead-lettered)`, posted - imported, 'findings', { goal: '0' }),
   ];
 }
 
@@ -213,11 +213,11 @@ export default {
     const hotFigures = hot.figures.get(hotAccount)!;
     const quietLatencies = quietAccounts.flatMap((account) => hot.figures.get(account)!.postToImportedMs);
     rows.push(row('2 hot and quiet: the hot account\'s findings/s vs the quota', hotFigures.findingsPerSecond / QUOTA_FINDINGS_PER_SECOND, 'x',
-      { note: `${SIZES.hot} findings backlog` }));
+      { goal: '>= 0.95', note: `${SIZES.hot} findings backlog` }));
     rows.push(row('2 hot and quiet: quiet accounts\' POST-to-imported p50 / p99', percentile(quietLatencies, 50), 'ms',
-      { note: `p99 ${percentile(quietLatencies, 99)} ms; 9 accounts x 100 findings/s` }));
+      { goal: 'p99 <= 2,000', note: `p99 ${percentile(quietLatencies, 99)} ms; 9 accounts x 100 findings/s` }));
     rows.push(row('2 hot and quiet: throttled import calls', [...hot.figures.values()].reduce((sum, f) => sum + f.throttledCalls, 0), 'calls'));
-    rows.push(row('2 hot and quiet: findings lost', [...hot.figures.values()].reduce((sum, f) => sum + f.posted - f.imported, 0), 'findings'));
+    rows.push(row('2 hot and quiet: findings lost', [...hot.figures.values()].reduce((sum, f) => sum + f.posted - f.imported, 0), 'findings', { goal: '0' }));
 
     // 3. Broken neighbour.
     process.stderr.write('  broken neighbour...\n');
@@ -233,7 +233,7 @@ export default {
       return { measure, letters: await deadLettered(stack, new Set([brokenAccount])) };
     });
     const healthyRate = mean(healthy.map((account) => broken.measure.figures.get(account)!.findingsPerSecond));
-    rows.push(row('3 broken neighbour: healthy accounts\' findings/s vs scenario 1\'s', healthyRate / steadyRate, 'x'));
+    rows.push(row('3 broken neighbour: healthy accounts\' findings/s vs scenario 1\'s', healthyRate / steadyRate, 'x', { goal: '~1 (noise)' }));
     const brokenPosted = broken.measure.figures.get(brokenAccount)!.posted;
     const lettersTotal = [...broken.letters.values()].reduce((sum, n) => sum + n, 0);
     rows.push(row('3 broken neighbour: the broken account\'s findings dead-lettered', lettersTotal, 'findings',
@@ -254,10 +254,10 @@ export default {
       return run(stack, [{ jobs, clients: CLIENTS }], active, warmUpJobs(partner, active));
     });
     rows.push(row(`4 many customers: broker CPU per finding (${SIZES.registered} registered, ${SIZES.active} receiving) vs scenario 1's`,
-      many.cpuMicrosPerFinding / steady.cpuMicrosPerFinding, 'x', { note: `${many.cpuMicrosPerFinding.toFixed(1)} us vs ${steady.cpuMicrosPerFinding.toFixed(1)} us` }));
+      many.cpuMicrosPerFinding / steady.cpuMicrosPerFinding, 'x', { goal: '<= 1.10', note: `${many.cpuMicrosPerFinding.toFixed(1)} us vs ${steady.cpuMicrosPerFinding.toFixed(1)} us` }));
     rows.push(row('4 many customers: POST-to-imported p50 / p99', percentile([...many.figures.values()].flatMap((f) => f.postToImportedMs), 50), 'ms',
       { note: `p99 ${percentile([...many.figures.values()].flatMap((f) => f.postToImportedMs), 99)} ms` }));
-    rows.push(row('4 many customers: findings lost', [...many.figures.values()].reduce((sum, f) => sum + f.posted - f.imported, 0), 'findings'));
+    rows.push(row('4 many customers: findings lost', [...many.figures.values()].reduce((sum, f) => sum + f.posted - f.imported, 0), 'findings', { goal: '0' }));
     rows.push(row('4 many customers: AssumeRole calls per role', many.assumeRoles / SIZES.active, 'calls'));
 
     // 5. Naive.

@@ -9,6 +9,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchRow, BenchSuite } from './bench-types.js';
+import { formatTable } from './support/bench-table.js';
 
 const suites: Array<() => Promise<{ default: BenchSuite }>> = [
   // Each suite lives in its own file; add new ones here.
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     process.stderr.write(`running ${suite.name}...\n`);
     rows.push(...(await suite.run()));
   }
-  console.table(rows.map((row) => ({ ...row, value: Number(row.value.toFixed(3)) })));
+  console.log(formatTable(rows));
   const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'latest.json');
   await mkdir(dirname(out), { recursive: true });
   // What the figures depend on, so a result can be compared with another run: machine, code and parameters.
