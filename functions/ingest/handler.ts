@@ -9,7 +9,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { queueUrl, readConfig, tableName } from '#shared/config.js';
 import { ServiceUnavailableError, UnauthorizedError } from '#shared/errors.js';
-import { submissionStatus, submitFindings, type SubmissionReply } from '#shared/ingest/submit-findings.js';
+import { submitFindings, type SubmissionReply } from '#shared/ingest/submit-findings.js';
+import { eventBody } from '../http/event-body.js';
+import { submissionStatus } from './submission-status.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { DynamoLedger } from '#shared/ledger/dynamo-ledger.js';
 import { NO_LEDGER } from '#shared/ledger/ledger-model.js';
@@ -69,15 +71,14 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
       return jsonReply(200, await listSubmissions(ledger!, partnerId, event.queryStringParameters ?? {}));
     }
     if (event.httpMethod === 'POST' && resource === PARTNER_ROUTES.scanComplete.path) {
-      const body = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-      const completion = await completeScanRequest(partnerId, event.pathParameters?.scanId, body, { registry, ledger: ledger!, sqs, deliveryQueueUrl: config.DELIVERY_QUEUE_URL });
+      const completion = await completeScanRequest(partnerId, event.pathParameters?.scanId, eventBody(event), { registry, ledger: ledger!, sqs, deliveryQueueUrl: config.DELIVERY_QUEUE_URL });
       logger.info('scan completed', { partnerId, scanId: completion.scanId, archived: completion.archived });
       return jsonReply(200, completion);
     }
     const dryRun = (event.resource ?? event.path).endsWith(':validate');
     const scanId = dryRun ? undefined : scanParameter(event.queryStringParameters);
     const reply = await submitFindings(
-      { partnerId, body: event.body, isBase64Encoded: event.isBase64Encoded, dryRun, ...(scanId ? { scanId } : {}), ...mediaHeaders(event.headers) },
+      { partnerId, body: eventBody(event), dryRun, ...(scanId ? { scanId } : {}), ...mediaHeaders(event.headers) },
       { registry, ...(ledger ? { ledger } : {}), sqs, deliveryQueueUrl: config.DELIVERY_QUEUE_URL,
         onLedgerError: (error) => logger.error('ledger write failed after queueing (the findings are queued)', { error: (error as Error).message }) },
     );

@@ -60,11 +60,10 @@ export function checkMediaType(contentType: string | undefined, contentEncoding:
  * Turns the raw HTTP body of `POST /v1/findings` into the list of findings, or a 4xx that says
  * exactly what is wrong with the request as a whole. Per-finding problems are not judged here.
  */
-export function parseFindingsRequest(rawBody: string | null | undefined, isBase64Encoded = false): unknown[] {
-  if (rawBody === null || rawBody === undefined || rawBody.length === 0) {
+export function parseFindingsRequest(text: string | null | undefined): unknown[] {
+  if (text === null || text === undefined || text.length === 0) {
     throw new BadRequestError('EmptyBody', 'Send a JSON body: {"Findings": [<ASFF finding>, ...]}.');
   }
-  const text = isBase64Encoded ? Buffer.from(rawBody, 'base64').toString('utf8') : rawBody;
   const bytes = Buffer.byteLength(text);
   if (bytes > MAX_INGEST_BODY_BYTES) {
     throw new PayloadTooLargeError(

@@ -57,8 +57,8 @@ export interface SubmitDeps {
 
 export interface SubmitInput {
   partnerId: string;
+  /** The request body as text (the handler decodes what API Gateway base64-encoded). */
   body: string | null | undefined;
-  isBase64Encoded?: boolean;
   contentType?: string;
   contentEncoding?: string;
   /** Validate and authorize only; enqueue nothing (`POST /v1/findings:validate`). */
@@ -74,7 +74,7 @@ export interface SubmitInput {
  */
 export async function submitFindings(input: SubmitInput, deps: SubmitDeps): Promise<SubmissionReply> {
   checkMediaType(input.contentType, input.contentEncoding);
-  const findings = parseFindingsRequest(input.body, input.isBase64Encoded);
+  const findings = parseFindingsRequest(input.body);
   const partner = await deps.registry.getPartner(input.partnerId);
   if (!partner) {
     throw new ForbiddenError('UnknownPartner', 'Your token belongs to no partner on record; ask the broker operator to check your account.');
@@ -180,13 +180,3 @@ export async function enqueue(
   }
 }
 
-/**
- * The HTTP status that sums up a submission: 202 all queued (ignored ones aside), 200 nothing to queue
- * (all ignored), 207 mixed, 400 none valid, 503 none queued.
- */
-export function submissionStatus(reply: SubmissionReply): number {
-  if (reply.dryRun) return reply.rejected === 0 ? 200 : reply.accepted === 0 ? 400 : 207;
-  if (reply.rejected === 0 && reply.failed === 0) return reply.accepted > 0 ? 202 : 200;
-  if (reply.accepted > 0 || reply.ignored > 0) return 207;
-  return reply.failed > 0 ? 503 : 400;
-}

@@ -103,7 +103,9 @@ describe('the partner authorizer under fuzzing', () => {
     });
     expect(rss.growth()).toBeLessThan(RSS_GROWTH_BOUND);
     expect(rss.heapGrowth()).toBeLessThan(HEAP_GROWTH_BOUND);
-    expect(outcomes.allowed).toBeGreaterThan(FUZZ_RUNS / 100);
+    // The fuzz must really reach Allow. About 1 case in 100 carries the live token in a well-formed header,
+    // and fast-check's seed changes per run (88 of 10,000 was seen once): a bound at 1 in 250 cannot flake.
+    expect(outcomes.allowed).toBeGreaterThan(FUZZ_RUNS / 250);
     expect(outcomes.unauthorized).toBeGreaterThan(FUZZ_RUNS / 2);
   }, 120_000);
 

@@ -3,9 +3,9 @@ import { BrokerError } from '#shared/errors.js';
 import { MAX_BODY_DEPTH, nestingDepth, parseFindingsRequest } from '#shared/ingest/request-body.js';
 import { MAX_FINDINGS_PER_REQUEST } from '#shared/limits.js';
 
-function refusal(body: string | undefined, base64 = false): { status: number; code: string } {
+function refusal(body: string | undefined): { status: number; code: string } {
   try {
-    parseFindingsRequest(body, base64);
+    parseFindingsRequest(body);
   } catch (error) {
     if (error instanceof BrokerError) return { status: error.httpStatus, code: error.code };
     throw error;
@@ -27,11 +27,6 @@ describe('parseFindingsRequest', () => {
   it('refuses more findings than the per-request limit with 413', () => {
     const body = JSON.stringify({ Findings: Array.from({ length: MAX_FINDINGS_PER_REQUEST + 1 }, () => ({})) });
     expect(refusal(body)).toEqual({ status: 413, code: 'PayloadTooLarge' });
-  });
-
-  it('decodes a base64 body as API Gateway passes binary payloads', () => {
-    const body = Buffer.from(JSON.stringify({ Findings: [{ Id: 'a' }] })).toString('base64');
-    expect(parseFindingsRequest(body, true)).toEqual([{ Id: 'a' }]);
   });
 
   it('refuses a body nested deeper than MAX_BODY_DEPTH with 400 NestingTooDeep, before parsing it', () => {
