@@ -1,25 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_BROKER } from '#infra/local/stack.js';
 import { findingsFor, postFindings } from '../support/local-broker.js';
+import { captureProcessOutput } from '../support/process-output.js';
 import { onboardingKit } from '../support/onboarding-kit.js';
 
 /** Everything the handlers write (Powertools logs JSON to stdout and stderr), captured during the test. */
-const captured: string[] = [];
-const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+let output: ReturnType<typeof captureProcessOutput>;
 beforeAll(() => {
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    captured.push(String(chunk));
-    return (writes.out as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    captured.push(String(chunk));
-    return (writes.err as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stderr.write;
+  output = captureProcessOutput();
 });
-afterAll(() => {
-  process.stdout.write = writes.out as typeof process.stdout.write;
-  process.stderr.write = writes.err as typeof process.stderr.write;
-});
+afterAll(() => output.restore());
 
 // DEBUG: the most the handlers ever log.
 const kit = onboardingKit('4500', { logLevel: 'DEBUG' });
@@ -39,7 +29,7 @@ describe('what the broker writes to its logs', () => {
     await customer.call('POST', '/v1/registrations', { product: kit.partner.productKey, regions: [kit.stack.region], externalId: MARKER });
     await kit.stack.poller.waitForIdle();
 
-    const logs = captured.join('');
+    const logs = output.captured.join('');
     // The capture saw the handlers' own log lines (else this test would prove nothing).
     expect(logs).toContain('"service":"securityhub-broker"');
     expect(logs).toContain('submission judged');

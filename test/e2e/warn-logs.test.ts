@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '#infra/local/stack.js';
+import { captureProcessOutput } from '../support/process-output.js';
 import { addCustomer, addPartner, findingsFor, postFindings, startBroker, type TestPartner } from '../support/local-broker.js';
 
-/** Everything the handlers write (Powertools logs JSON to stdout and stderr), captured during the test. */
-const captured: string[] = [];
-const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+let output: ReturnType<typeof captureProcessOutput>;
 let stack: LocalStack;
 let partner: TestPartner;
 const HAPPY = '340000000001';
@@ -12,14 +11,7 @@ const UNTRUSTING = '340000000002';
 const MARKER = 'warn-log-content-canary-19d2';
 
 beforeAll(async () => {
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    captured.push(String(chunk));
-    return (writes.out as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    captured.push(String(chunk));
-    return (writes.err as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stderr.write;
+  output = captureProcessOutput();
   // The local stack's default log level is the deployed one: WARN.
   stack = await startBroker();
   partner = await addPartner(stack, 'warned');
@@ -27,13 +19,12 @@ beforeAll(async () => {
   await addCustomer(stack, partner, { accountId: UNTRUSTING, trust: 'wrong-external-id' });
 }, 60_000);
 afterAll(async () => {
-  process.stdout.write = writes.out as typeof process.stdout.write;
-  process.stderr.write = writes.err as typeof process.stderr.write;
+  output?.restore();
   await stack?.stop();
 });
 
 /** The captured JSON log lines with this message. */
-const linesOf = (message: string) => captured.join('').split('\n').filter((line) => line.includes(`"message":"${message}"`))
+const linesOf = (message: string) => output.captured.join('').split('\n').filter((line) => line.includes(`"message":"${message}"`))
   .map((line) => JSON.parse(line.slice(line.indexOf('{'))) as Record<string, unknown>);
 
 describe('the logs at the default level (WARN)', () => {
@@ -53,7 +44,7 @@ describe('the logs at the default level (WARN)', () => {
     const letters = linesOf('findings dead-lettered');
     expect(letters.reduce((sum, line) => sum + Number(line.count), 0)).toBe(3);
     expect(letters[0]).toMatchObject({ level: 'WARN', codes: { AssumeRoleDenied: expect.any(Number) } });
-    const logs = captured.join('');
+    const logs = output.captured.join('');
     expect(logs).not.toContain('No application metrics to publish');
     expect(logs).not.toContain(MARKER);
   }, 60_000);
