@@ -75,7 +75,7 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
       logger.info('scan completed', { partnerId, scanId: completion.scanId, archived: completion.archived });
       return jsonReply(200, completion);
     }
-    const dryRun = (event.resource ?? event.path).endsWith(':validate');
+    const dryRun = resource.endsWith(':validate');
     const scanId = dryRun ? undefined : scanParameter(event.queryStringParameters);
     const reply = await submitFindings(
       { partnerId, body: eventBody(event), dryRun, ...(scanId ? { scanId } : {}), ...mediaHeaders(event.headers) },
@@ -88,7 +88,10 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
     if (!dryRun && reply.rejected > 0) {
       // Refusals at the default level, by rule (ids and counts, never contents).
       const rules: Record<string, number> = {};
-      for (const result of reply.results) if (result.status === 'rejected') rules[result.errors?.[0]?.rule ?? 'unknown'] = (rules[result.errors?.[0]?.rule ?? 'unknown'] ?? 0) + 1;
+      for (const result of reply.results.filter(({ status }) => status === 'rejected')) {
+        const rule = result.errors?.[0]?.rule ?? 'unknown';
+        rules[rule] = (rules[rule] ?? 0) + 1;
+      }
       logger.warn('findings rejected', { partnerId, submissionId: reply.submissionId, rejected: reply.rejected, accepted: reply.accepted, rules });
     }
     if (!dryRun) {
