@@ -54,6 +54,24 @@ function port(name: string): number {
   return value;
 }
 
+/**
+ * Stopping: from the first line on, not only once the stack is up. A SIGTERM to `npm start` ends npm
+ * alone, and a watch registered only after start-up missed an npm that went away meanwhile (its parent
+ * was already init, so nothing looked changed), which left the stack holding every port. Before the
+ * stack is up the stop waits for it; the servers are this process's own, so exiting frees their ports.
+ */
+let running: { stop(): Promise<void> } | undefined;
+let stopRequested = false;
+let stopping = false;
+function shutDown(): void {
+  stopRequested = true;
+  if (stopping || !running) return;
+  stopping = true;
+  void running.stop().then(() => process.exit(0));
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, shutDown);
+watchAncestors(shutDown);
+
 const stateFile = resolve(String(flags['state-file']));
 const previous = await readFile(stateFile, 'utf8').then((text) => JSON.parse(text) as { partner?: { token?: string } }).catch(() => undefined);
 const stack = await startLocalStack({
@@ -173,12 +191,5 @@ operator CLI from elsewhere, against the local SQS and DynamoDB:
 Ctrl-C stops it.
 `);
 
-let stopping = false;
-const shutDown = (): void => {
-  if (stopping) return;
-  stopping = true;
-  void stack.stop().then(() => process.exit(0));
-};
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, shutDown);
-// A SIGTERM to `npm start` ends npm alone: stop with it rather than hold every port.
-watchAncestors(shutDown);
+running = stack;
+if (stopRequested) shutDown();

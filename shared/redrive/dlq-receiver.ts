@@ -62,7 +62,9 @@ export class DeadLetterWalk {
     // Messages that reach the DLQ while the walk runs are not part of it: a redrive whose destination
     // still refuses would otherwise meet its own messages again, dead-lettered anew, and loop forever.
     // They are held like the rest and visible again when the walk ends.
-    const arrivedLate = (message: Message) => Number(message.Attributes?.SentTimestamp ?? 0) >= started;
+    // Strictly later: a message sent in the walk's first millisecond (SentTimestamp has millisecond
+    // resolution) was there when it began; nothing of the walk's own can have been dead-lettered by then.
+    const arrivedLate = (message: Message) => Number(message.Attributes?.SentTimestamp ?? 0) > started;
     const { sqs, deadLetterQueueUrl } = this.queues;
     let idle = 0;
     while (!this.stopped) {
