@@ -1,67 +1,74 @@
 /**
- * Typed errors: a stable code, the HTTP status a handler answers with, and a message that tells
- * the caller what to do. Handlers map these to replies in one place (functions/http/).
+ * What kind of refusal an error is, in the domain's words. The domain knows no HTTP: the handlers turn a
+ * kind into a status in one place (functions/http/error-replies.ts), and the CLIs into an exit code.
+ */
+export type ErrorKind =
+  | 'invalid' | 'conflict' | 'tooLarge' | 'unsupportedMedia' | 'unauthenticated'
+  | 'forbidden' | 'notFound' | 'unavailable' | 'misconfigured';
+
+/**
+ * Typed errors: a stable code, the kind of refusal, and a message that tells the caller what to do.
  */
 export class BrokerError extends Error {
   readonly code: string;
-  readonly httpStatus: number;
+  readonly kind: ErrorKind;
   /** Extra fields of the error reply (e.g. the existing registration a create collided with). */
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(code: string, httpStatus: number, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
+  constructor(code: string, kind: ErrorKind, message: string, options?: { cause?: unknown; details?: Record<string, unknown> }) {
     super(message, options);
     this.name = 'BrokerError';
     this.code = code;
-    this.httpStatus = httpStatus;
+    this.kind = kind;
     this.details = options?.details;
   }
 }
 
 export class ConflictError extends BrokerError {
   constructor(code: string, message: string, details?: Record<string, unknown>) {
-    super(code, 409, message, details ? { details } : undefined);
+    super(code, 'conflict', message, details ? { details } : undefined);
     this.name = 'ConflictError';
   }
 }
 
 export class BadRequestError extends BrokerError {
   constructor(code: string, message: string) {
-    super(code, 400, message);
+    super(code, 'invalid', message);
     this.name = 'BadRequestError';
   }
 }
 
 export class PayloadTooLargeError extends BrokerError {
   constructor(message: string) {
-    super('PayloadTooLarge', 413, message);
+    super('PayloadTooLarge', 'tooLarge', message);
     this.name = 'PayloadTooLargeError';
   }
 }
 
 export class UnsupportedMediaTypeError extends BrokerError {
   constructor(message: string) {
-    super('UnsupportedMediaType', 415, message);
+    super('UnsupportedMediaType', 'unsupportedMedia', message);
     this.name = 'UnsupportedMediaTypeError';
   }
 }
 
 export class UnauthorizedError extends BrokerError {
   constructor(message = 'Send a valid partner token as "Authorization: Bearer <token>".') {
-    super('Unauthorized', 401, message);
+    super('Unauthorized', 'unauthenticated', message);
     this.name = 'UnauthorizedError';
   }
 }
 
 export class ForbiddenError extends BrokerError {
   constructor(code: string, message: string) {
-    super(code, 403, message);
+    super(code, 'forbidden', message);
     this.name = 'ForbiddenError';
   }
 }
 
 export class NotFoundError extends BrokerError {
   constructor(code: string, message: string) {
-    super(code, 404, message);
+    super(code, 'notFound', message);
     this.name = 'NotFoundError';
   }
 }
@@ -69,14 +76,14 @@ export class NotFoundError extends BrokerError {
 /** A dependency the broker needs did not answer; nothing was done, and the same request can be sent again. */
 export class ServiceUnavailableError extends BrokerError {
   constructor(code: string, message: string, cause?: unknown) {
-    super(code, 503, message, { cause });
+    super(code, 'unavailable', message, { cause });
     this.name = 'ServiceUnavailableError';
   }
 }
 
 export class ConfigError extends BrokerError {
   constructor(message: string) {
-    super('ConfigError', 500, message);
+    super('ConfigError', 'misconfigured', message);
     this.name = 'ConfigError';
   }
 }

@@ -3,10 +3,11 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { TokenVerifier, tokenFromAuthorizationHeader } from '#shared/auth/partner-tokens.js';
+import { TokenVerifier } from '#shared/auth/partner-tokens.js';
 import { readConfig, tableName } from '#shared/config.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { logger } from '../observability.js';
+import { UNAUTHORIZED, bearerToken, invalidTokenDenial } from './refusals.js';
 
 const config = readConfig(z.object({ TABLE_NAME: tableName }));
 // No Powertools tracer here, on purpose: the X-Ray SDK it loads would add 20-40 ms to this function's
@@ -15,22 +16,25 @@ const config = readConfig(z.object({ TABLE_NAME: tableName }));
 // segment (its initialization and invocation) in the request's trace.
 const tokens = new TokenVerifier(new DynamoRegistry(new DynamoDBClient({}), config.TABLE_NAME));
 
-/** API Gateway answers 401 (not 403) exactly when an authorizer fails with this message. */
-const UNAUTHORIZED = 'Unauthorized';
-
 /**
  * Partner token check for every partner route. The policy allows the whole API stage, because
- * API Gateway caches it per token and reuses it for the partner's other methods.
+ * API Gateway caches it per token and reuses it for the partner's other methods. A missing or
+ * malformed header fails with "Unauthorized" (401); a well-formed token that is not live gets a Deny
+ * that says so (403, functions/authorizer/refusals.ts).
  */
 export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>()
   .use(injectLambdaContext(logger))
   .handler(async (event) => {
     const header = event.headers?.Authorization ?? event.headers?.authorization;
-    const token = tokenFromAuthorizationHeader(header);
-    const record = token ? await tokens.verify(token) : undefined;
-    if (!record) {
-      logger.info('token refused', { hasHeader: header !== undefined });
+    const token = bearerToken(header);
+    if (!token) {
+      logger.info('token refused', { hasHeader: header !== undefined, reason: 'missing or malformed' });
       throw new Error(UNAUTHORIZED);
+    }
+    const record = await tokens.verify(token);
+    if (!record) {
+      logger.info('token refused', { hasHeader: true, reason: 'unknown or revoked' });
+      return invalidTokenDenial(event.methodArn);
     }
     const [arnPrefix, stage] = stageArn(event.methodArn);
     return {

@@ -11,6 +11,7 @@ import { queueUrl, readConfig, tableName } from '#shared/config.js';
 import { ServiceUnavailableError, UnauthorizedError } from '#shared/errors.js';
 import { submitFindings, type SubmissionReply } from '#shared/ingest/submit-findings.js';
 import { eventBody } from '../http/event-body.js';
+import { checkMediaType } from '../http/media-type.js';
 import { submissionStatus } from './submission-status.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { DynamoLedger } from '#shared/ledger/dynamo-ledger.js';
@@ -29,14 +30,6 @@ const registry = new DynamoRegistry(dynamo, config.TABLE_NAME);
 // NO_LEDGER only in the benchmark's baseline; the submissions routes then have nothing to read.
 const ledger = config.LEDGER_TABLE_NAME === NO_LEDGER ? undefined : new DynamoLedger(dynamo, config.LEDGER_TABLE_NAME);
 const sqs = tracer.captureAWSv3Client(withoutSdkLogging(new SQSClient(SQS_DELIVERY_OPTIONS)));
-
-/** Content-Type and Content-Encoding, whatever case the client wrote them in. */
-function mediaHeaders(headers: APIGatewayProxyEvent['headers'] | null): { contentType?: string; contentEncoding?: string } {
-  const find = (name: string) => Object.entries(headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1] ?? undefined;
-  const contentType = find('content-type');
-  const contentEncoding = find('content-encoding');
-  return { ...(contentType ? { contentType } : {}), ...(contentEncoding ? { contentEncoding } : {}) };
-}
 
 /**
  * Every 4xx and 5xx reply of the broker carries `{"error": {"code", "message"}}`, so a client can handle
@@ -75,10 +68,11 @@ export const handler = middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
       logger.info('scan completed', { partnerId, scanId: completion.scanId, archived: completion.archived });
       return jsonReply(200, completion);
     }
+    checkMediaType(event.headers);
     const dryRun = resource.endsWith(':validate');
     const scanId = dryRun ? undefined : scanParameter(event.queryStringParameters);
     const reply = await submitFindings(
-      { partnerId, body: eventBody(event), dryRun, ...(scanId ? { scanId } : {}), ...mediaHeaders(event.headers) },
+      { partnerId, body: eventBody(event), dryRun, ...(scanId ? { scanId } : {}) },
       { registry, ...(ledger ? { ledger } : {}), sqs, deliveryQueueUrl: config.DELIVERY_QUEUE_URL,
         onLedgerError: (error) => logger.error('ledger write failed after queueing (the findings are queued)', { error: (error as Error).message }) },
     );

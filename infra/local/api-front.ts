@@ -12,6 +12,7 @@ import type {
 import type { Caller } from '#emulator/identity.js';
 import { parseAuthorization, signatureProblem, type Authorization, type SignedRequest } from '#emulator/sigv4.js';
 import { LAMBDA_SYNC_PAYLOAD_BYTES } from '#shared/limits.js';
+import { gatewayErrorBody, type GatewayResponseType, type RefusalContext } from '../gateway-responses.js';
 import { lambdaContext } from './lambda-context.js';
 import { authorizerContext, authorizerEvent, iamIdentity, proxyEvent } from './proxy-event.js';
 
@@ -75,8 +76,12 @@ const SIGNING_NAME = 'execute-api';
  */
 const MAX_SKEW_MS = 5 * 60 * 1000;
 
+/** An authorizer's "Unauthorized", or a partner request without the Authorization header. */
+const UNAUTHORIZED = { status: 401, type: 'UNAUTHORIZED', message: 'Unauthorized' } as const;
+
 /**
- * API Gateway's 403 answers, body `{"message": ...}` and header x-amzn-errortype.
+ * API Gateway's 403 answers: their message (which the deployed gateway responses put in the broker's
+ * error shape) and header x-amzn-errortype.
  * Sources: the table in https://repost.aws/knowledge-center/api-gateway-troubleshoot-403-forbidden
  * (MissingAuthenticationTokenException "Missing Authentication Token"; AccessDeniedException "The
  * security token included in the request is invalid."; InvalidSignatureException "Signature expired");
@@ -90,20 +95,29 @@ const MAX_SKEW_MS = 5 * 60 * 1000;
  * and "The String-to-Sign should have been ..." to the signature-mismatch message (the troubleshooting
  * page says to compare them "with the values in the error message"); only the first sentences are sent here.
  */
-const MISSING_TOKEN = { status: 403, errorType: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' } as const;
-const INVALID_TOKEN = { status: 403, errorType: 'AccessDeniedException', message: 'The security token included in the request is invalid.' } as const;
+const MISSING_TOKEN = { status: 403, type: 'MISSING_AUTHENTICATION_TOKEN', errorType: 'MissingAuthenticationTokenException', message: 'Missing Authentication Token' } as const;
+/** Assumption: API Gateway answers an unknown key through its ACCESS_DENIED response (the error type's name); no page says which. */
+const INVALID_TOKEN = { status: 403, type: 'ACCESS_DENIED', errorType: 'AccessDeniedException', message: 'The security token included in the request is invalid.' } as const;
 /** Assumption: no page names the x-amzn-errortype of this answer from API Gateway, so it is left out. */
-const EXPIRED_TOKEN = { status: 403, message: 'The security token included in the request is expired' } as const;
+const EXPIRED_TOKEN = { status: 403, type: 'EXPIRED_TOKEN', message: 'The security token included in the request is expired' } as const;
 
+/**
+ * One of API Gateway's own answers: its status, the gateway response type that shapes its body
+ * (infra/gateway-responses.ts, as the deployed stack configures them), the x-amzn-errortype header, and its message.
+ */
 interface Rejection {
   status: number;
+  type: GatewayResponseType;
   errorType?: string;
   message: string;
+  context?: RefusalContext;
 }
 
 function invalidSignature(message: string): Rejection {
-  return { status: 403, errorType: 'InvalidSignatureException', message };
+  return { status: 403, type: 'INVALID_SIGNATURE', errorType: 'InvalidSignatureException', message };
 }
+
+const INTERNAL_ERROR = { status: 500, type: 'DEFAULT_5XX', message: 'Internal server error' } as const;
 
 export interface ApiFront {
   url: string;
@@ -119,7 +133,7 @@ interface RouteMatch {
 
 /**
  * What API Gateway (REST, Lambda proxy integration) does in front of the handlers. Partner routes
- * run the REQUEST authorizer (401 on "Unauthorized", 403 on a Deny) and pass its context on; IAM
+ * run the REQUEST authorizer (401 without an Authorization header or on "Unauthorized", 403 on a Deny) and pass its context on; IAM
  * routes verify the caller's SigV4 signature and pass its identity on. Either way the HTTP request
  * becomes a proxy event and the result an HTTP response.
  */
@@ -133,7 +147,7 @@ export async function startApiFront(options: ApiFrontOptions): Promise<ApiFront>
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       process.stderr.write(`api front: ${(error as Error).stack ?? String(error)}\n`);
-      send(res, 502, { message: 'Internal server error' });
+      reject(res, { ...INTERNAL_ERROR, status: 502 });
     });
   });
 
@@ -146,7 +160,7 @@ export async function startApiFront(options: ApiFrontOptions): Promise<ApiFront>
     if (!match) return reject(res, MISSING_TOKEN);
     const { route, pathParameters, decodedPath } = match;
     const body = await readBody(req);
-    if (body === undefined) return send(res, 413, { message: 'Request Too Long' });
+    if (body === undefined) return reject(res, { status: 413, type: 'REQUEST_TOO_LARGE', message: 'Request Too Long' });
     const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
     const sourceIp = req.socket.remoteAddress ?? '127.0.0.1';
     const userAgent = headers['user-agent'] ?? null;
@@ -166,6 +180,9 @@ export async function startApiFront(options: ApiFrontOptions): Promise<ApiFront>
       if ('message' in outcome) return reject(res, outcome);
       identity = iamIdentity(outcome.caller, outcome.accessKeyId, sourceIp, userAgent);
     } else {
+      // The authorizer's identity source is the Authorization header: without it API Gateway answers 401
+      // and does not call the authorizer (Assumption: an empty header counts as missing).
+      if (!headers.authorization) return reject(res, UNAUTHORIZED);
       let authorization: APIGatewayAuthorizerResult;
       try {
         authorization = await options.authorizer!(
@@ -174,11 +191,14 @@ export async function startApiFront(options: ApiFrontOptions): Promise<ApiFront>
           lambdaContext('authorizer'),
         );
       } catch (error) {
-        if ((error as Error).message === 'Unauthorized') return send(res, 401, { message: 'Unauthorized' });
+        if ((error as Error).message === 'Unauthorized') return reject(res, UNAUTHORIZED);
         throw error;
       }
       const allowed = authorization.policyDocument.Statement.some((s) => 'Effect' in s && s.Effect === 'Allow');
-      if (!allowed) return send(res, 403, { message: 'User is not authorized to access this resource with an explicit deny' });
+      if (!allowed) {
+        return reject(res, { status: 403, type: 'ACCESS_DENIED', message: 'User is not authorized to access this resource with an explicit deny',
+          context: authorization.context ?? {} });
+      }
       authorizer = authorizerContext(authorization);
       identity = { sourceIp, userAgent };
     }
@@ -188,7 +208,7 @@ export async function startApiFront(options: ApiFrontOptions): Promise<ApiFront>
       resource: route.resource, httpMethod: route.method, path: url.pathname, headers, query: url.searchParams, pathParameters, body,
       accountId: options.accountId, stage: options.stage, requestId, identity, ...(authorizer ? { authorizer } : {}),
     });
-    if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_SYNC_PAYLOAD_BYTES) return send(res, 500, { message: 'Internal server error' });
+    if (Buffer.byteLength(JSON.stringify(event)) > LAMBDA_SYNC_PAYLOAD_BYTES) return reject(res, INTERNAL_ERROR);
     const result = await route.handler(event, lambdaContext(route.functionName));
     res.writeHead(result.statusCode, { 'x-amzn-requestid': requestId, ...(result.headers as Record<string, string> | undefined) });
     res.end(result.body);
@@ -305,7 +325,7 @@ function header(request: SignedRequest, name: string): string | undefined {
 function authenticateIam(request: SignedRequest, credentials: IamCredentialSource, region: string): { caller: Caller; accessKeyId: string } | Rejection {
   const parsed = parseAuthorization(request);
   if (parsed.kind === 'missing') return MISSING_TOKEN;
-  if (parsed.kind === 'malformed') return { status: 403, errorType: 'IncompleteSignatureException', message: parsed.message };
+  if (parsed.kind === 'malformed') return { status: 403, type: 'DEFAULT_4XX', errorType: 'IncompleteSignatureException', message: parsed.message };
   const auth: Authorization = parsed.auth;
   const credential = credentials.lookup(auth.accessKeyId);
   if (!credential) return INVALID_TOKEN;
@@ -327,8 +347,10 @@ function authenticateIam(request: SignedRequest, credentials: IamCredentialSourc
   return { caller: credential.caller, accessKeyId: auth.accessKeyId };
 }
 
+/** API Gateway's answer, in the body its gateway response renders. */
 function reject(res: ServerResponse, rejection: Rejection): void {
-  send(res, rejection.status, { message: rejection.message }, rejection.errorType ? { 'x-amzn-errortype': rejection.errorType } : {});
+  send(res, rejection.status, gatewayErrorBody(rejection.type, rejection.message, rejection.context),
+    rejection.errorType ? { 'x-amzn-errortype': rejection.errorType } : {});
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -32,11 +32,12 @@ export function issueToken(partnerId: string, now: Date = new Date()): IssuedTok
   };
 }
 
-/** Accepts `Bearer <token>` (case-insensitive scheme) or the bare token. */
-export function tokenFromAuthorizationHeader(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(header);
-  return match ? match[1] : undefined;
+/** The shape every token the broker issues has: `shb_<16 hex digits>.<43 base64url characters>`. */
+export const TOKEN_FORMAT = 'shb_<16 hex digits>.<43-character secret>';
+
+/** Whether the text has the shape of a broker token (says nothing of whether it is live). */
+export function isTokenShaped(token: string): boolean {
+  return TOKEN_SHAPE.test(token);
 }
 
 function parseToken(token: string): { tokenId: string; secret: string } | undefined {

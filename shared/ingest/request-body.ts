@@ -1,4 +1,4 @@
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.js';
+import { BadRequestError, PayloadTooLargeError } from '../errors.js';
 import { MAX_FINDING_DEPTH, MAX_FINDINGS_PER_REQUEST, MAX_INGEST_BODY_BYTES } from '../limits.js';
 
 /**
@@ -40,25 +40,8 @@ export function nestingDepth(text: string, limit: number): number {
 }
 
 /**
- * The body must be JSON, sent as it is: `Content-Type: application/json` (any charset parameter; a
- * request without the header is read as JSON too) and no `Content-Encoding` but identity. Anything
- * else (text/plain, a form, multipart, gzip) is refused with 415 before the body is read, instead of
- * being judged as JSON it is not.
- */
-export function checkMediaType(contentType: string | undefined, contentEncoding: string | undefined): void {
-  const type = contentType?.split(';')[0]?.trim().toLowerCase();
-  if (type !== undefined && type !== '' && type !== 'application/json') {
-    throw new UnsupportedMediaTypeError(`Content-Type ${type.slice(0, 100)} is not accepted; send the findings as JSON with Content-Type: application/json.`);
-  }
-  const encoding = contentEncoding?.trim().toLowerCase();
-  if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
-    throw new UnsupportedMediaTypeError(`Content-Encoding ${encoding.slice(0, 100)} is not supported; send the JSON body uncompressed.`);
-  }
-}
-
-/**
- * Turns the raw HTTP body of `POST /v1/findings` into the list of findings, or a 4xx that says
- * exactly what is wrong with the request as a whole. Per-finding problems are not judged here.
+ * Turns the text of a findings request (`{"Findings": [...]}`) into the list of findings, or an error
+ * that says exactly what is wrong with the request as a whole. Per-finding problems are not judged here.
  */
 export function parseFindingsRequest(text: string | null | undefined): unknown[] {
   if (text === null || text === undefined || text.length === 0) {

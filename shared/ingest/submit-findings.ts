@@ -11,7 +11,7 @@ import type { Registry } from '../registry/registry.js';
 import { FindingAccessCheck, type Destination } from './finding-access.js';
 import { boundIssues } from './bounded-results.js';
 import { queueFitIssue } from './queue-fit.js';
-import { checkMediaType, parseFindingsRequest } from './request-body.js';
+import { parseFindingsRequest } from './request-body.js';
 
 /**
  * `ignored`: valid, but not queued because Security Hub would ignore it (an UpdatedAt not later than
@@ -57,10 +57,8 @@ export interface SubmitDeps {
 
 export interface SubmitInput {
   partnerId: string;
-  /** The request body as text (the handler decodes what API Gateway base64-encoded). */
+  /** The request as text, `{"Findings": [...]}` (the handler decoded and checked what HTTP carried). */
   body: string | null | undefined;
-  contentType?: string;
-  contentEncoding?: string;
   /** Validate and authorize only; enqueue nothing (`POST /v1/findings:validate`). */
   dryRun: boolean;
   /** The partner's scan these findings belong to (`?scan=`): archive by scan (complete-scan.ts). */
@@ -73,7 +71,6 @@ export interface SubmitInput {
  * finding's fate. A finding is reported `accepted` only once it is on the delivery queue.
  */
 export async function submitFindings(input: SubmitInput, deps: SubmitDeps): Promise<SubmissionReply> {
-  checkMediaType(input.contentType, input.contentEncoding);
   const findings = parseFindingsRequest(input.body);
   const partner = await deps.registry.getPartner(input.partnerId);
   if (!partner) {

@@ -120,16 +120,17 @@ describe('who may call', () => {
     expect((await a.call('GET', kit.path())).body).toMatchObject({ status: 'PENDING', roleArn: null });
   }, 30_000);
 
-  it('answers an unsigned request and a badly signed one with 403 and API Gateway\'s messages', async () => {
+  it('answers an unsigned request and a badly signed one with 403 and API Gateway\'s messages, in the broker\'s error shape', async () => {
     const unsigned = await fetch(`${kit.stack.apiUrl}/v1/registrations`);
     expect(unsigned.status).toBe(403);
-    expect(await unsigned.json()).toEqual({ message: 'Missing Authentication Token' });
+    expect(await unsigned.json()).toEqual({ error: { code: 'MissingAuthenticationToken', message: 'Missing Authentication Token' } });
     const customer = kit.newCustomer();
     const wrongSecret = await signedFetch(`${kit.stack.apiUrl}/v1/registrations`, {
       method: 'GET', region: kit.stack.region, credentials: { ...customer.credentials, secretAccessKey: 'not-the-secret' },
     });
     expect(wrongSecret.status).toBe(403);
-    expect(((await wrongSecret.json()) as { message: string }).message).toMatch(/^The request signature we calculated does not match/);
+    expect(((await wrongSecret.json()) as { error: { code: string; message: string } }).error).toEqual({
+      code: 'InvalidSignature', message: expect.stringMatching(/^The request signature we calculated does not match/) });
     const partnerToken = await fetch(`${kit.stack.apiUrl}/v1/registrations`, { headers: { authorization: `Bearer ${kit.partner.token}` } });
     expect(partnerToken.status).toBe(403);
   });

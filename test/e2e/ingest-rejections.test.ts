@@ -161,13 +161,17 @@ describe('what ingest refuses, finding by finding and request by request', () =>
     expect(stack.emulator.state.findings(CUSTOMER, stack.region).filter((f) => String(f.Id).startsWith('dry-'))).toHaveLength(0);
   });
 
-  it('answers 401 to a request without a token, with a malformed token, or with a revoked one', async () => {
+  it('answers 401 saying what to send to a request without a token or with a malformed one, and 403 InvalidToken to an unknown or revoked one, alike', async () => {
     const body = { Findings: findingsFor(acme, CUSTOMER, 1) };
-    expect((await postFindings(stack, undefined, body)).status).toBe(401);
-    expect((await postFindings(stack, 'shb_0000000000000000.not-a-real-secret', body)).status).toBe(401);
+    const missingOrMalformed = { error: { code: 'Unauthorized', message: expect.stringContaining('Authorization: Bearer shb_<16 hex digits>.<43-character secret>') } };
+    expect(await postFindings(stack, undefined, body)).toEqual({ status: 401, body: missingOrMalformed });
+    expect(await postFindings(stack, 'shb_0000000000000000.not-a-real-secret', body)).toEqual({ status: 401, body: missingOrMalformed });
     const revoked = await addPartner(stack, 'initech');
     await stack.registry.revokeToken(revoked.token.slice(4, 20), new Date().toISOString());
-    expect((await postFindings(stack, revoked.token, body)).status).toBe(401);
+    const invalid = { status: 403, body: { error: { code: 'InvalidToken', message: expect.stringContaining('unknown or revoked') } } };
+    expect(await postFindings(stack, revoked.token, body)).toEqual(invalid);
+    // An id nobody was issued gets the very same answer: the reply tells no one which ids exist.
+    expect(await postFindings(stack, `shb_${'0'.repeat(16)}.${revoked.token.split('.')[1]}`, body)).toEqual(invalid);
   });
 
   it('answers 400 with a clear message to malformed JSON and to a body without a Findings array', async () => {
@@ -192,6 +196,6 @@ describe('what ingest refuses, finding by finding and request by request', () =>
     const huge = JSON.stringify({ Findings: [{ Description: 'x'.repeat(LAMBDA_SYNC_PAYLOAD_BYTES) }] });
     const { status, body } = await postFindings(stack, acme.token, huge);
     expect(status).toBe(500);
-    expect(body).toEqual({ message: 'Internal server error' });
+    expect(body).toEqual({ error: { code: 'InternalError', message: 'Internal server error' } });
   });
 });

@@ -75,8 +75,8 @@ export function findingsFor(partner: TestPartner, accountId: string, count: numb
   );
 }
 
-/** A broker reply: a submission, an error of ours, or API Gateway's own `{message}`. */
-export type ReplyBody = Partial<SubmissionReply> & { error?: { code: string; message: string }; message?: string };
+/** A broker reply: a submission, or an error (the broker's or API Gateway's, in one shape). */
+export type ReplyBody = Partial<SubmissionReply> & { error?: { code: string; message: string } };
 
 export async function postFindings(stack: LocalStack, token: string | undefined, body: unknown, path = '/v1/findings'): Promise<{ status: number; body: ReplyBody }> {
   const response = await fetch(`${stack.apiUrl}${path}`, {

@@ -19,6 +19,7 @@ import {
   type Method,
   type UsagePlan,
 } from 'aws-cdk-lib/aws-apigateway';
+import { GATEWAY_ERROR_CODES, gatewayTemplate, type GatewayResponseType } from '#infra/gateway-responses.js';
 import { AnyPrincipal, Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -251,27 +252,12 @@ export class BrokerApi extends Construct {
     return statement;
   }
 
-  /** API Gateway's own errors (auth, validation, throttling, size) answer JSON like the functions do. */
+  /** API Gateway's own errors (auth, validation, throttling, size) answer in the functions' error shape (infra/gateway-responses.ts). */
   private addJsonGatewayResponses(): void {
-    const responses: Array<[ResponseType, string]> = [
-      [ResponseType.UNAUTHORIZED, 'Unauthorized'],
-      [ResponseType.ACCESS_DENIED, 'Forbidden'],
-      [ResponseType.BAD_REQUEST_BODY, 'InvalidRequestBody'],
-      [ResponseType.REQUEST_TOO_LARGE, 'PayloadTooLarge'],
-      [ResponseType.THROTTLED, 'Throttled'],
-      [ResponseType.QUOTA_EXCEEDED, 'QuotaExceeded'],
-      [ResponseType.DEFAULT_4XX, 'BadRequest'],
-      [ResponseType.DEFAULT_5XX, 'InternalError'],
-    ];
-    for (const [type, code] of responses) {
-      // messageString is already a quoted JSON string; validationErrorString is bare text.
-      const detail =
-        type === ResponseType.BAD_REQUEST_BODY ? '"$context.error.validationErrorString"' : '$context.error.messageString';
-      this.restApi.addGatewayResponse(`${code}Response`, {
-        type,
-        templates: {
-          'application/json': `{"code":"${code}","message":${detail},"requestId":"$context.requestId"}`,
-        },
+    for (const type of Object.keys(GATEWAY_ERROR_CODES) as GatewayResponseType[]) {
+      this.restApi.addGatewayResponse(`${GATEWAY_ERROR_CODES[type]}Response`, {
+        type: ResponseType.of(type),
+        templates: { 'application/json': gatewayTemplate(type) },
       });
     }
   }

@@ -1,7 +1,8 @@
 /**
  * The partner authorizer fuzzed in-process with the REQUEST events the local front builds
  * (infra/local/proxy-event.ts), against the real registry: it answers Allow for a live token and
- * fails with exactly "Unauthorized" (API Gateway's 401) for anything else; no other outcome.
+ * fails with exactly "Unauthorized" (API Gateway's 401) for a missing or malformed header, and denies a
+ * well-formed token that is not live with the reason in its context (a 403); no other outcome.
  */
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import fc from 'fast-check';
@@ -75,15 +76,22 @@ function eventOf(c: Case): APIGatewayRequestAuthorizerEvent {
   return { ...event, headers: c.headers as Record<string, string>, methodArn: c.methodArn };
 }
 
-/** Allow only for the live token, sent as `Bearer <token>` in the Authorization header (any case of the name the handler reads). */
-function expectsAllow(c: Case): boolean {
+/** The token the case sends as `Bearer <token>` in the Authorization header (either case of the name the handler reads). */
+function bearer(c: Case): string | undefined {
   const value = c.headers?.Authorization ?? c.headers?.authorization;
-  return value !== undefined && new RegExp(`^\\s*Bearer\\s+${partner.token.replace(/[.]/g, '\\.')}\\s*$`, 'i').test(value);
+  return value === undefined ? undefined : /^\s*Bearer\s+(\S+)\s*$/i.exec(value)?.[1];
+}
+
+/** Allow only for the live token; a Deny for any other token of the issued shape; "Unauthorized" for the rest. */
+function expected(c: Case): 'allow' | 'deny' | 'unauthorized' {
+  const token = bearer(c);
+  if (token === partner.token) return 'allow';
+  return token !== undefined && /^shb_[0-9a-f]{16}\.[A-Za-z0-9_-]{43}$/.test(token) ? 'deny' : 'unauthorized';
 }
 
 describe('the partner authorizer under fuzzing', () => {
-  it(`answers ${FUZZ_RUNS} fuzzed Authorization headers and event shapes with Allow for the live token and "Unauthorized" otherwise, never another error`, async () => {
-    const outcomes = { allowed: 0, unauthorized: 0 };
+  it(`answers ${FUZZ_RUNS} fuzzed Authorization headers and event shapes with Allow for the live token, a Deny saying InvalidToken for other well-formed tokens and "Unauthorized" otherwise, never another error`, async () => {
+    const outcomes = { allowed: 0, denied: 0, unauthorized: 0 };
     const rss = rssMeter();
     await fuzzCases(cases(), async (c) => {
       let result: APIGatewayAuthorizerResult | undefined;
@@ -91,11 +99,17 @@ describe('the partner authorizer under fuzzing', () => {
         result = await authorize(eventOf(c), lambdaContext('authorizer'));
       } catch (error) {
         expect((error as Error).message, JSON.stringify(c)).toBe('Unauthorized');
-        expect(expectsAllow(c), `refused the live token: ${JSON.stringify(c)}`).toBe(false);
+        expect(expected(c), `unauthorized: ${JSON.stringify(c)}`).toBe('unauthorized');
         outcomes.unauthorized += 1;
         return;
       }
-      expect(expectsAllow(c), `allowed: ${JSON.stringify(c)}`).toBe(true);
+      if (result.policyDocument.Statement.some((statement) => statement.Effect === 'Deny')) {
+        expect(expected(c), `denied: ${JSON.stringify(c)}`).toBe('deny');
+        expect(result.context).toEqual({ refusalCode: 'InvalidToken', refusalMessage: expect.any(String) });
+        outcomes.denied += 1;
+        return;
+      }
+      expect(expected(c), `allowed: ${JSON.stringify(c)}`).toBe('allow');
       expect(result.principalId).toBe(partner.partnerId);
       expect(result.policyDocument.Statement).toEqual([expect.objectContaining({ Effect: 'Allow', Action: 'execute-api:Invoke' })]);
       expect(result.context).toEqual({ partnerId: partner.partnerId, tokenId: expect.any(String) });
@@ -106,7 +120,8 @@ describe('the partner authorizer under fuzzing', () => {
     // The fuzz must really reach Allow. About 1 case in 100 carries the live token in a well-formed header,
     // and fast-check's seed changes per run (88 of 10,000 was seen once): a bound at 1 in 250 cannot flake.
     expect(outcomes.allowed).toBeGreaterThan(FUZZ_RUNS / 250);
-    expect(outcomes.unauthorized).toBeGreaterThan(FUZZ_RUNS / 2);
+    expect(outcomes.denied).toBeGreaterThan(FUZZ_RUNS / 250);
+    expect(outcomes.unauthorized).toBeGreaterThan(FUZZ_RUNS / 4);
   }, 120_000);
 
   it('holds no token secret or credential in its logs during the fuzz (and the capture saw them)', () => {

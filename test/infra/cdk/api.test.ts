@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { logicalIdOf, resourcesOf, synthesizeBroker } from './fixture.js';
+import { GATEWAY_ERROR_CODES } from '#infra/gateway-responses.js';
 
 let template: Template;
 beforeAll(() => {
@@ -96,14 +97,29 @@ describe('partner findings API', () => {
     });
   });
 
-  it('answers API Gateway errors (auth, validation, size, throttling) with JSON bodies', () => {
-    const types = Object.values(resourcesOf(template, 'AWS::ApiGateway::GatewayResponse')).map((r) => r.Properties.ResponseType);
-    expect(types).toEqual(
-      expect.arrayContaining(['UNAUTHORIZED', 'ACCESS_DENIED', 'BAD_REQUEST_BODY', 'REQUEST_TOO_LARGE', 'THROTTLED', 'DEFAULT_4XX', 'DEFAULT_5XX']),
-    );
-    for (const response of Object.values(resourcesOf(template, 'AWS::ApiGateway::GatewayResponse'))) {
-      expect(Object.keys(response.Properties.ResponseTemplates)).toEqual(['application/json']);
+  it("answers API Gateway's own errors (auth, validation, size, throttling) in the functions' error shape {error: {code, message}}", () => {
+    const responses = Object.values(resourcesOf(template, 'AWS::ApiGateway::GatewayResponse')).map((r) => r.Properties);
+    expect(responses.map((r) => r.ResponseType).sort()).toEqual(Object.keys(GATEWAY_ERROR_CODES).sort());
+    for (const { ResponseType: type, ResponseTemplates: templates } of responses) {
+      expect(Object.keys(templates)).toEqual(['application/json']);
+      // What API Gateway renders, with its variables filled in (each #if branch of the ACCESS_DENIED template on its own).
+      const rendered = (templates['application/json'] as string)
+        .replaceAll('$context.error.messageString', '"API Gateway\'s message"')
+        .replaceAll('$context.error.validationErrorString', 'a validation error')
+        .replaceAll('$context.authorizer.refusalCode', 'InvalidToken')
+        .replaceAll('$context.authorizer.refusalMessage', 'unknown or revoked');
+      const branches = rendered.startsWith('#if') ? /^#if\(.*?\)(.*)#else(.*)#end$/.exec(rendered)!.slice(1) : [rendered];
+      for (const branch of branches) {
+        expect(JSON.parse(branch), `${type}: ${branch}`).toEqual({ error: { code: expect.any(String), message: expect.any(String) } });
+      }
     }
+  });
+
+  it('says what a 401 expects, and lets a Deny of the partner authorizer say why it refused', () => {
+    const byType = Object.fromEntries(Object.values(resourcesOf(template, 'AWS::ApiGateway::GatewayResponse'))
+      .map((r) => [r.Properties.ResponseType, r.Properties.ResponseTemplates['application/json'] as string]));
+    expect(JSON.parse(byType.UNAUTHORIZED!).error.message).toContain('Authorization: Bearer shb_');
+    expect(byType.ACCESS_DENIED).toContain('$context.authorizer.refusalCode');
   });
 });
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '#emulator/index.js';
 import { startApiFront, type ApiFront } from '#infra/local/api-front.js';
 import { signedFetch, signRequest, type SigningCredentials } from '#infra/local/signed-fetch.js';
+import { MISSING_OR_MALFORMED_TOKEN } from '#functions/authorizer/refusals.js';
 
 const REGION = 'us-east-1';
 const BROKER_ACCOUNT = '111111111111';
@@ -20,6 +21,7 @@ const MISMATCH = 'The request signature we calculated does not match the signatu
 let emulator: Emulator;
 let front: ApiFront;
 let alice: SigningCredentials;
+let authorizerCalls = 0;
 
 beforeAll(async () => {
   emulator = await startEmulator();
@@ -46,6 +48,14 @@ beforeAll(async () => {
   front = await startApiFront({
     port: 0, region: REGION, accountId: BROKER_ACCOUNT, stage: 'v1',
     authorizer: async (event: APIGatewayRequestAuthorizerEvent) => {
+      authorizerCalls += 1;
+      if (event.headers?.authorization === 'Bearer revoked-key') {
+        return {
+          principalId: 'unknown',
+          policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: event.methodArn }] },
+          context: { refusalCode: 'InvalidToken', refusalMessage: 'revoked' },
+        };
+      }
       if (event.headers?.authorization !== 'Bearer partner-key') throw new Error('Unauthorized');
       return {
         principalId: 'acme',
@@ -120,26 +130,26 @@ describe('IAM routes', () => {
 
   it('answers an unsigned request with 403 Missing Authentication Token', async () => {
     const res = await answer(await fetch(`${front.url}${ROLE_PATH}`, { method: 'PUT', body: roleBody }));
-    expect(res).toEqual({ status: 403, errorType: 'MissingAuthenticationTokenException', body: { message: 'Missing Authentication Token' } });
+    expect(res).toEqual({ status: 403, errorType: 'MissingAuthenticationTokenException', body: { error: { code: 'MissingAuthenticationToken', message: 'Missing Authentication Token' } } });
   });
 
   it('answers an access key the emulator does not know with "The security token included in the request is invalid."', async () => {
     const stranger = { accessKeyId: 'AKIAUNKNOWNKEY000001', secretAccessKey: 'whatever' };
     const res = await answer(await signedFetch(`${front.url}${ROLE_PATH}`, { method: 'PUT', body: roleBody, credentials: stranger, region: REGION }));
-    expect(res).toEqual({ status: 403, errorType: 'AccessDeniedException', body: { message: 'The security token included in the request is invalid.' } });
+    expect(res).toEqual({ status: 403, errorType: 'AccessDeniedException', body: { error: { code: 'Forbidden', message: 'The security token included in the request is invalid.' } } });
   });
 
   it('answers a wrong secret key with the signature mismatch message', async () => {
     const forged = { accessKeyId: alice.accessKeyId, secretAccessKey: `${alice.secretAccessKey}x` };
     const res = await answer(await signedFetch(`${front.url}${ROLE_PATH}`, { method: 'PUT', body: roleBody, credentials: forged, region: REGION }));
-    expect(res).toEqual({ status: 403, errorType: 'InvalidSignatureException', body: { message: MISMATCH } });
+    expect(res).toEqual({ status: 403, errorType: 'InvalidSignatureException', body: { error: { code: 'InvalidSignature', message: MISMATCH } } });
   });
 
   it('answers a body changed after signing with the signature mismatch message', async () => {
     for (const applyChecksum of [true, false]) {
       const signed = await signRequest(`${front.url}${ROLE_PATH}`, { method: 'PUT', body: roleBody, credentials: alice, region: REGION, applyChecksum });
       const res = await answer(await fetch(signed.url, { ...signed.init, body: roleBody.replace('SecurityHubBrokerImport', 'Administrator') }));
-      expect(res).toEqual({ status: 403, errorType: 'InvalidSignatureException', body: { message: MISMATCH } });
+      expect(res).toEqual({ status: 403, errorType: 'InvalidSignatureException', body: { error: { code: 'InvalidSignature', message: MISMATCH } } });
     }
   });
 
@@ -147,16 +157,16 @@ describe('IAM routes', () => {
     const signed = await signRequest(`${front.url}${ROLE_PATH}`, {
       method: 'PUT', body: roleBody, credentials: alice, region: REGION, headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
     });
-    expect((await answer(await fetch(signed.url, signed.init))).body).toEqual({ message: MISMATCH });
+    expect((await answer(await fetch(signed.url, signed.init))).body).toEqual({ error: { code: 'InvalidSignature', message: MISMATCH } });
   });
 
   it('answers a signature scoped to another Region or service as API Gateway does', async () => {
     const elsewhere = await answer(await signedFetch(`${front.url}${ROLE_PATH}`, { method: 'PUT', body: roleBody, credentials: alice, region: 'eu-west-1' }));
-    expect(elsewhere).toEqual({ status: 403, errorType: 'InvalidSignatureException', body: { message: 'Credential should be scoped to a valid region. ' } });
+    expect(elsewhere).toEqual({ status: 403, errorType: 'InvalidSignatureException', body: { error: { code: 'InvalidSignature', message: 'Credential should be scoped to a valid region. ' } } });
     const signed = await signRequest(`${front.url}${ROLE_PATH}`, { method: 'PUT', body: roleBody, credentials: alice, region: REGION });
     signed.init.headers.authorization = signed.init.headers.authorization!.replace('/execute-api/', '/sts/');
     const res = await answer(await fetch(signed.url, signed.init));
-    expect(res.body).toEqual({ message: "Credential should be scoped to correct service: 'execute-api'. " });
+    expect(res.body).toEqual({ error: { code: 'InvalidSignature', message: "Credential should be scoped to correct service: 'execute-api'. " } });
   });
 
   it('answers a request signed more than 5 minutes ago with "Signature expired"', async () => {
@@ -164,27 +174,27 @@ describe('IAM routes', () => {
     const res = await answer(await signedFetch(`${front.url}${ROLE_PATH}`, { method: 'PUT', body: roleBody, credentials: alice, region: REGION, signingDate }));
     expect(res.status).toBe(403);
     expect(res.errorType).toBe('InvalidSignatureException');
-    expect(res.body.message).toMatch(/^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/);
+    expect((res.body.error as { message: string }).message).toMatch(/^Signature expired: \d{8}T\d{6}Z is now earlier than \d{8}T\d{6}Z \(\d{8}T\d{6}Z - 5 min\.\)$/);
   });
 
   it('answers a request signed more than 5 minutes in the future with "Signature not yet current"', async () => {
     const signingDate = new Date(Date.now() + 10 * 60 * 1000);
     const res = await answer(await signedFetch(`${front.url}${ROLE_PATH}`, { method: 'PUT', body: roleBody, credentials: alice, region: REGION, signingDate }));
-    expect(res.body.message).toMatch(/^Signature not yet current: \d{8}T\d{6}Z is still later than \d{8}T\d{6}Z \(\d{8}T\d{6}Z \+ 5 min\.\)$/);
+    expect((res.body.error as { message: string }).message).toMatch(/^Signature not yet current: \d{8}T\d{6}Z is still later than \d{8}T\d{6}Z \(\d{8}T\d{6}Z \+ 5 min\.\)$/);
   });
 
   it('answers a path with malformed percent-encoding as API Gateway answers any path it cannot route, never a 502', async () => {
     for (const path of ['/v1/registrations/%E0%A4%A/scanner/role', '/v1/%ZZ', '/%']) {
       const res = await answer(await fetch(`${front.url}${path}`, { method: 'PUT' }));
       expect(res.status, path).toBe(403);
-      expect(res.body).toEqual({ message: 'Missing Authentication Token' });
+      expect(res.body).toEqual({ error: { code: 'MissingAuthenticationToken', message: 'Missing Authentication Token' } });
     }
   });
 
   it('answers unknown paths and methods with 403 Missing Authentication Token', async () => {
     for (const [path, method] of [['/v1/registrations/acme/role', 'PUT'], [ROLE_PATH, 'GET'], ['/v1/registrations//scanner/role', 'PUT']] as const) {
       const res = await answer(await signedFetch(`${front.url}${path}`, { method, credentials: alice, region: REGION }));
-      expect(res).toEqual({ status: 403, errorType: 'MissingAuthenticationTokenException', body: { message: 'Missing Authentication Token' } });
+      expect(res).toEqual({ status: 403, errorType: 'MissingAuthenticationTokenException', body: { error: { code: 'MissingAuthenticationToken', message: 'Missing Authentication Token' } } });
     }
   });
 });
@@ -206,7 +216,7 @@ describe('IAM routes with AssumeRole session credentials', () => {
   it('refuses session credentials signed without their token', async () => {
     const { sessionToken: _token, ...withoutToken } = await assumeRole();
     const res = await answer(await signedFetch(`${front.url}${ROLE_PATH}`, { method: 'PUT', body: roleBody, credentials: withoutToken, region: REGION }));
-    expect(res).toEqual({ status: 403, errorType: 'AccessDeniedException', body: { message: 'The security token included in the request is invalid.' } });
+    expect(res).toEqual({ status: 403, errorType: 'AccessDeniedException', body: { error: { code: 'Forbidden', message: 'The security token included in the request is invalid.' } } });
   });
 
   it('answers expired session credentials with "The security token included in the request is expired"', async () => {
@@ -214,7 +224,7 @@ describe('IAM routes with AssumeRole session credentials', () => {
     // Last in this file: the emulator's clock only moves forward.
     emulator.state.advanceClock(3600 * 1000 + 1000);
     const res = await answer(await signedFetch(`${front.url}${ROLE_PATH}`, { method: 'PUT', body: roleBody, credentials: session, region: REGION }));
-    expect(res).toEqual({ status: 403, errorType: null, body: { message: 'The security token included in the request is expired' } });
+    expect(res).toEqual({ status: 403, errorType: null, body: { error: { code: 'ExpiredToken', message: 'The security token included in the request is expired' } } });
   });
 });
 
@@ -229,6 +239,18 @@ describe('partner routes', () => {
 
   it('answer 401 when the authorizer says Unauthorized, even to a SigV4-signed request', async () => {
     const res = await answer(await signedFetch(`${front.url}/v1/findings`, { method: 'POST', body: '{}', credentials: alice, region: REGION }));
-    expect(res).toEqual({ status: 401, errorType: null, body: { message: 'Unauthorized' } });
+    expect(res).toEqual({ status: 401, errorType: null, body: { error: { code: 'Unauthorized', message: MISSING_OR_MALFORMED_TOKEN } } });
+  });
+
+  it('answer 401 without calling the authorizer when the Authorization header is missing, as API Gateway does for a missing identity source', async () => {
+    const before = authorizerCalls;
+    const res = await answer(await fetch(`${front.url}/v1/findings`, { method: 'POST', body: '{}' }));
+    expect(res).toEqual({ status: 401, errorType: null, body: { error: { code: 'Unauthorized', message: MISSING_OR_MALFORMED_TOKEN } } });
+    expect(authorizerCalls).toBe(before);
+  });
+
+  it("answer 403 with the authorizer's own code and message when it denies with a reason", async () => {
+    const res = await answer(await fetch(`${front.url}/v1/findings`, { method: 'POST', headers: { authorization: 'Bearer revoked-key' }, body: '{}' }));
+    expect(res).toEqual({ status: 403, errorType: null, body: { error: { code: 'InvalidToken', message: 'revoked' } } });
   });
 });

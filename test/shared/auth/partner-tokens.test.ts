@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { issueToken, TokenVerifier, tokenFromAuthorizationHeader, verifyToken } from '#shared/auth/partner-tokens.js';
+import { isTokenShaped, issueToken, TokenVerifier, verifyToken } from '#shared/auth/partner-tokens.js';
 import type { PartnerToken } from '#shared/registry/model.js';
 import type { Registry } from '#shared/registry/registry.js';
 
@@ -22,11 +22,11 @@ describe('partner tokens', () => {
     expect(await verifyToken('Bearer nonsense', registryWith(record))).toBeUndefined();
   });
 
-  it('reads the token from a Bearer header, whatever the scheme case', () => {
-    expect(tokenFromAuthorizationHeader('Bearer abc')).toBe('abc');
-    expect(tokenFromAuthorizationHeader('bearer abc')).toBe('abc');
-    expect(tokenFromAuthorizationHeader('Basic abc')).toBeUndefined();
-    expect(tokenFromAuthorizationHeader(undefined)).toBeUndefined();
+  it('tells a token of the issued shape from any other text', () => {
+    expect(isTokenShaped(issueToken('acme').token)).toBe(true);
+    expect(isTokenShaped(`${issueToken('acme').token}x`)).toBe(false);
+    expect(isTokenShaped('shb_0123.abc')).toBe(false);
+    expect(isTokenShaped('')).toBe(false);
   });
 
   it('answers a flood of unknown tokens from memory: one registry read per unknown id per five minutes, known tokens read every time', async () => {

@@ -3,11 +3,11 @@ import { BrokerError } from '#shared/errors.js';
 import { MAX_BODY_DEPTH, nestingDepth, parseFindingsRequest } from '#shared/ingest/request-body.js';
 import { MAX_FINDINGS_PER_REQUEST } from '#shared/limits.js';
 
-function refusal(body: string | undefined): { status: number; code: string } {
+function refusal(body: string | undefined): { kind: string; code: string } {
   try {
     parseFindingsRequest(body);
   } catch (error) {
-    if (error instanceof BrokerError) return { status: error.httpStatus, code: error.code };
+    if (error instanceof BrokerError) return { kind: error.kind, code: error.code };
     throw error;
   }
   throw new Error('accepted');
@@ -15,26 +15,26 @@ function refusal(body: string | undefined): { status: number; code: string } {
 
 describe('parseFindingsRequest', () => {
   it.each([
-    [undefined, 400, 'EmptyBody'],
-    ['not json', 400, 'MalformedJson'],
-    ['[1,2]', 400, 'InvalidBody'],
-    ['{"Findings": {}}', 400, 'MissingFindings'],
-    ['{"Findings": []}', 400, 'NoFindings'],
-  ])('refuses %j with %i %s', (body, status, code) => {
-    expect(refusal(body)).toEqual({ status, code });
+    [undefined, 'EmptyBody'],
+    ['not json', 'MalformedJson'],
+    ['[1,2]', 'InvalidBody'],
+    ['{"Findings": {}}', 'MissingFindings'],
+    ['{"Findings": []}', 'NoFindings'],
+  ])('refuses %j as invalid: %s', (body, code) => {
+    expect(refusal(body)).toEqual({ kind: 'invalid', code });
   });
 
-  it('refuses more findings than the per-request limit with 413', () => {
+  it('refuses more findings than the per-request limit as too large', () => {
     const body = JSON.stringify({ Findings: Array.from({ length: MAX_FINDINGS_PER_REQUEST + 1 }, () => ({})) });
-    expect(refusal(body)).toEqual({ status: 413, code: 'PayloadTooLarge' });
+    expect(refusal(body)).toEqual({ kind: 'tooLarge', code: 'PayloadTooLarge' });
   });
 
-  it('refuses a body nested deeper than MAX_BODY_DEPTH with 400 NestingTooDeep, before parsing it', () => {
+  it('refuses a body nested deeper than MAX_BODY_DEPTH as invalid (NestingTooDeep), before parsing it', () => {
     const depth = MAX_BODY_DEPTH + 1;
     const body = `{"Findings":[${'['.repeat(depth)}${']'.repeat(depth)}]}`;
-    expect(refusal(body)).toEqual({ status: 400, code: 'NestingTooDeep' });
+    expect(refusal(body)).toEqual({ kind: 'invalid', code: 'NestingTooDeep' });
     // Unbalanced too: the refusal does not wait for the parser to find the missing brackets.
-    expect(refusal(`{"Findings":[${'{"a":'.repeat(3 * MAX_BODY_DEPTH)}`)).toEqual({ status: 400, code: 'NestingTooDeep' });
+    expect(refusal(`{"Findings":[${'{"a":'.repeat(3 * MAX_BODY_DEPTH)}`)).toEqual({ kind: 'invalid', code: 'NestingTooDeep' });
   });
 
   it('still parses a finding nested 5,000 deep (refused alone later, rule maxDepth) and ignores brackets inside strings', () => {
