@@ -1,6 +1,6 @@
 /**
  * What kind of refusal an error is, in the domain's words. The domain knows no HTTP: the handlers turn a
- * kind into a status in one place (functions/http/error-replies.ts), and the CLIs into an exit code.
+ * kind into a status in one place (functions/http/error-replies.ts).
  */
 export type ErrorKind =
   | 'invalid' | 'conflict' | 'tooLarge' | 'unsupportedMedia' | 'unauthenticated'

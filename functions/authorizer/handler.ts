@@ -1,55 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
-import * as z from 'zod/mini';
-import { TokenVerifier } from '#shared/auth/partner-tokens.js';
-import { readConfig, tableName } from '#shared/config.js';
-import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
-import { logger } from '../observability.js';
-import { UNAUTHORIZED, bearerToken, invalidTokenDenial } from './refusals.js';
+import { readConfig } from '#shared/config.js';
+import { AUTHORIZER_ENVIRONMENT, createAuthorizerHandler } from './create-handler.js';
 
-const config = readConfig(z.object({ TABLE_NAME: tableName }));
-// No Powertools tracer here, on purpose: the X-Ray SDK it loads would add 20-40 ms to this function's
-// cold init (`npm run bench`, cold-start; see functions/tracer.ts) on the path of every partner request
-// whose token API Gateway has not cached. Lambda's active tracing still records the function's own
-// segment (its initialization and invocation) in the request's trace.
-const tokens = new TokenVerifier(new DynamoRegistry(new DynamoDBClient({}), config.TABLE_NAME));
-
-/**
- * Partner token check for every partner route. The policy allows the whole API stage, because
- * API Gateway caches it per token and reuses it for the partner's other methods. A missing or
- * malformed header fails with "Unauthorized" (401); a well-formed token that is not live gets a Deny
- * that says so (403, functions/authorizer/refusals.ts).
- */
-export const handler = middy<APIGatewayRequestAuthorizerEvent, APIGatewayAuthorizerResult>()
-  .use(injectLambdaContext(logger))
-  .handler(async (event) => {
-    const header = event.headers?.Authorization ?? event.headers?.authorization;
-    const token = bearerToken(header);
-    if (!token) {
-      logger.info('token refused', { hasHeader: header !== undefined, reason: 'missing or malformed' });
-      throw new Error(UNAUTHORIZED);
-    }
-    const record = await tokens.verify(token);
-    if (!record) {
-      logger.info('token refused', { hasHeader: true, reason: 'unknown or revoked' });
-      return invalidTokenDenial(event.methodArn);
-    }
-    const [arnPrefix, stage] = stageArn(event.methodArn);
-    return {
-      principalId: record.partnerId,
-      policyDocument: {
-        Version: '2012-10-17',
-        Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arnPrefix}/${stage}/*/*` }],
-      },
-      context: { partnerId: record.partnerId, tokenId: record.tokenId },
-      ...(record.usagePlanKeyId ? { usageIdentifierKey: record.usagePlanKeyId } : {}),
-    };
-  });
-
-/** `arn:aws:execute-api:region:account:apiId/stage/METHOD/path` -> [`arn:...:apiId`, `stage`]. */
-function stageArn(methodArn: string): [string, string] {
-  const [prefix = methodArn, stage = '*'] = methodArn.split('/');
-  return [prefix, stage];
-}
+/** The Lambda entry: the partner authorizer, configured from the function's environment at cold start. */
+export const handler = createAuthorizerHandler(readConfig(AUTHORIZER_ENVIRONMENT));

@@ -1,9 +1,12 @@
+// The full zod API, not zod/mini as in the functions (shared/config.ts): the CDK app is never bundled into a Lambda.
+import * as z from 'zod';
 import { parseProductArn } from '#shared/product/product-arn.js';
 
 /**
  * The stack's public knobs, read once from CDK context (`cdk deploy -c key=value`, or cdk.json).
  * Values from the command line arrive as strings; cdk.json may hold real arrays, numbers and booleans.
- * A bad value fails synth with the key's name and what it must hold, before anything is built.
+ * A bad value fails synth with the key's name and what it must hold, before anything is built; every
+ * bad key is reported at once (a zod schema, as the functions' environment is read: shared/config.ts).
  */
 export interface BrokerConfig {
   /** Security Hub product ARNs the broker imports with in the partner-account / customer-hosted modes. */
@@ -94,133 +97,185 @@ const ORGANIZATION_ID = /^o-[a-z0-9]{10,32}$/;
 /** CloudFormation's TemplateURL is at most 1,024 characters. */
 const MAX_TEMPLATE_URL_LENGTH = 1024;
 
+/** One bad context key and what it must hold. */
+export interface ContextProblem {
+  readonly key: string;
+  readonly problem: string;
+}
+
+/** Every bad context key at once: synth fails with all of them, not only the first. */
 export class ConfigurationError extends Error {
-  constructor(key: string, problem: string) {
-    super(`Context "${key}": ${problem}. Pass it as: cdk deploy -c ${key}=<value> (see docs/deploy.md).`);
+  readonly problems: readonly ContextProblem[];
+
+  constructor(problems: readonly ContextProblem[]) {
+    super(describeProblems(problems));
     this.name = 'ConfigurationError';
+    this.problems = problems;
   }
 }
 
-type ContextReader = (key: string) => unknown;
-
-export function readBrokerConfig(read: ContextReader): BrokerConfig {
-  const productArns = readList(read, CONTEXT_KEYS.productArns);
-  for (const arn of productArns) {
-    if (!parseProductArn(arn)) {
-      throw new ConfigurationError(
-        CONTEXT_KEYS.productArns,
-        `"${arn}" is not a Security Hub product ARN (arn:<partition>:securityhub:<region>:<account>:product/<company>/<product>)`,
-      );
-    }
+function describeProblems(problems: readonly ContextProblem[]): string {
+  const lines = problems.map(({ key, problem }) => `Context "${key}": ${problem}.`);
+  if (lines.length === 1) {
+    const [{ key }] = problems as readonly [ContextProblem];
+    return `${lines[0]} Pass it as: cdk deploy -c ${key}=<value> (see docs/deploy.md).`;
   }
-  const partnerCompanyId = readOptional(read, CONTEXT_KEYS.partnerCompanyId, COMPANY_OR_PRODUCT_ID, 'letters, digits, ".", "_" or "-"');
-  const partnerProductId = readOptional(read, CONTEXT_KEYS.partnerProductId, COMPANY_OR_PRODUCT_ID, 'letters, digits, ".", "_" or "-"');
-  if ((partnerCompanyId === undefined) !== (partnerProductId === undefined)) {
-    throw new ConfigurationError(CONTEXT_KEYS.partnerProductId, 'set partnerCompanyId and partnerProductId together');
-  }
-  if (productArns.length === 0 && partnerCompanyId === undefined) {
-    throw new ConfigurationError(
-      CONTEXT_KEYS.productArns,
-      'required: the Security Hub product ARNs to import with (comma-separated), or partnerCompanyId + partnerProductId',
-    );
-  }
-  return {
-    productArns,
-    ...(partnerCompanyId !== undefined && { partnerCompanyId }),
-    ...(partnerProductId !== undefined && { partnerProductId }),
-    customerRoleNamePrefix:
-      readOptional(read, CONTEXT_KEYS.customerRoleNamePrefix, ROLE_NAME_PREFIX, '1-48 characters of [\\w+=,.@-]') ??
-      DEFAULTS.customerRoleNamePrefix,
-    roleSessionNamePrefix:
-      readOptional(read, CONTEXT_KEYS.roleSessionNamePrefix, SESSION_NAME_PREFIX, '2-32 characters of [\\w+=,.@-]') ??
-      DEFAULTS.roleSessionNamePrefix,
-    ...optionalEntry('customerRoleTemplateUrl', readHttpsUrl(read, CONTEXT_KEYS.customerRoleTemplateUrl, MAX_TEMPLATE_URL_LENGTH)),
-    customerOrganizationIds: readOrganizationIds(read, CONTEXT_KEYS.customerOrganizationIds),
-    ...optionalEntry('alarmEmail', readOptional(read, CONTEXT_KEYS.alarmEmail, EMAIL, 'an e-mail address')),
-    deliverMaxConcurrency: readInteger(
-      read,
-      CONTEXT_KEYS.deliverMaxConcurrency,
-      DEFAULTS.deliverMaxConcurrency,
-      MIN_ESM_CONCURRENCY,
-      MAX_ESM_CONCURRENCY,
-    ),
-    requireApiKeys: readBoolean(read, CONTEXT_KEYS.requireApiKeys, DEFAULTS.requireApiKeys),
-    apiGatewayCloudWatchRole: readBoolean(read, CONTEXT_KEYS.apiGatewayCloudWatchRole, DEFAULTS.apiGatewayCloudWatchRole),
-    apiRateLimit: readInteger(read, CONTEXT_KEYS.apiRateLimit, DEFAULTS.apiRateLimit, 1, 10_000),
-    apiBurstLimit: readInteger(read, CONTEXT_KEYS.apiBurstLimit, DEFAULTS.apiBurstLimit, 1, 5_000),
-    stackName: readOptional(read, CONTEXT_KEYS.stackName, STACK_NAME, 'a CloudFormation stack name') ?? DEFAULTS.stackName,
-  };
+  return [
+    `The CDK context has ${lines.length} problems. Pass each key as: cdk deploy -c <key>=<value>, or in cdk.json's context (see docs/deploy.md).`,
+    ...lines.map((line) => `  ${line}`),
+  ].join('\n');
 }
 
-function optionalEntry<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
+// Schemas for one context value. A value from `-c` is a string (trimmed before it is checked); cdk.json
+// may hold a real number, boolean or array. Each problem says what the key must hold, quoting the value.
 
-function readList(read: ContextReader, key: string): string[] {
-  const raw = read(key);
-  if (raw === undefined || raw === null || raw === '') return [];
-  if (Array.isArray(raw)) return raw.map((item) => String(item).trim()).filter(Boolean);
-  if (typeof raw !== 'string') throw new ConfigurationError(key, 'must be a comma-separated list or a JSON array');
-  const text = raw.trim();
-  if (text.startsWith('[')) {
-    const parsed: unknown = JSON.parse(text);
-    if (!Array.isArray(parsed)) throw new ConfigurationError(key, 'must be a JSON array of strings');
-    return parsed.map((item) => String(item).trim()).filter(Boolean);
-  }
-  return text.split(',').map((item) => item.trim()).filter(Boolean);
-}
+const notValid = (value: unknown, what: string) => `"${String(value)}" is not valid: expected ${what}`;
 
-function readOptional(read: ContextReader, key: string, pattern: RegExp, what: string): string | undefined {
-  const raw = read(key);
-  if (raw === undefined || raw === null || raw === '') return undefined;
-  const value = String(raw).trim();
-  if (!pattern.test(value)) throw new ConfigurationError(key, `"${value}" is not valid: expected ${what}`);
-  return value;
-}
+/** Text matching `pattern`; a number or boolean from cdk.json is read as its text. */
+const text = (pattern: RegExp, what: string) => z.coerce.string().trim().regex(pattern, { error: (issue) => notValid(issue.input, what) });
 
-function readHttpsUrl(read: ContextReader, key: string, maxLength: number): string | undefined {
-  const raw = read(key);
-  if (raw === undefined || raw === null || raw === '') return undefined;
-  const value = String(raw).trim();
-  const what = `expected an https:// URL of at most ${maxLength} characters`;
+function isHttpsUrl(value: string): boolean {
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigurationError(key, `"${value}" is not valid: ${what}`);
+    return false;
   }
-  if (url.protocol !== 'https:' || url.hostname === '' || url.username !== '' || url.password !== '' || /\s/.test(value) || value.length > maxLength) {
-    throw new ConfigurationError(key, `"${value}" is not valid: ${what}`);
-  }
-  return value;
+  return (
+    url.protocol === 'https:' &&
+    url.hostname !== '' &&
+    url.username === '' &&
+    url.password === '' &&
+    !/\s/.test(value) &&
+    value.length <= MAX_TEMPLATE_URL_LENGTH
+  );
 }
 
-function readOrganizationIds(read: ContextReader, key: string): string[] {
-  const ids = readList(read, key);
-  for (const id of ids) {
-    if (!ORGANIZATION_ID.test(id)) {
-      throw new ConfigurationError(key, `"${id}" is not valid: expected AWS Organizations ids (o-<10-32 lower-case letters or digits>), comma-separated`);
-    }
-  }
-  return [...new Set(ids)];
-}
+const httpsUrl = z.coerce
+  .string()
+  .trim()
+  .refine(isHttpsUrl, { error: (issue) => notValid(issue.input, `an https:// URL of at most ${MAX_TEMPLATE_URL_LENGTH} characters`) });
 
-function readInteger(read: ContextReader, key: string, fallback: number, min: number, max: number): number {
-  const raw = read(key);
-  if (raw === undefined || raw === null || raw === '') return fallback;
-  const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigurationError(key, `"${String(raw)}" is not valid: expected a whole number from ${min} to ${max}`);
-  }
-  return value;
-}
+/** A whole number in [min, max]: a cdk.json number, or its text from `-c`. */
+const wholeNumber = (min: number, max: number) =>
+  z.unknown().transform((raw, ctx) => {
+    const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
+    if (Number.isInteger(value) && value >= min && value <= max) return value;
+    ctx.addIssue({ code: 'custom', input: raw, message: notValid(raw, `a whole number from ${min} to ${max}`) });
+    return z.NEVER;
+  });
 
-function readBoolean(read: ContextReader, key: string, fallback: boolean): boolean {
-  const raw = read(key);
-  if (raw === undefined || raw === null || raw === '') return fallback;
+/** A cdk.json boolean, or `true` / `false` (any case) from `-c`. */
+const flag = z.unknown().transform((raw, ctx) => {
   if (typeof raw === 'boolean') return raw;
-  const text = String(raw).trim().toLowerCase();
-  if (text === 'true') return true;
-  if (text === 'false') return false;
-  throw new ConfigurationError(key, `"${String(raw)}" is not valid: expected true or false`);
+  const value = String(raw).trim().toLowerCase();
+  if (value === 'true' || value === 'false') return value === 'true';
+  ctx.addIssue({ code: 'custom', input: raw, message: notValid(raw, 'true or false') });
+  return z.NEVER;
+});
+
+/**
+ * A list: a cdk.json array, a JSON array string, or a comma-separated string. Items are trimmed and
+ * empty ones dropped; each is then checked by `item`, so every bad item is named.
+ */
+const list = (item: z.ZodType<string, string>) =>
+  z
+    .unknown()
+    .transform((raw, ctx): string[] => {
+      const items = (values: unknown[]) => values.map((value) => String(value).trim()).filter(Boolean);
+      if (Array.isArray(raw)) return items(raw);
+      if (typeof raw !== 'string') {
+        ctx.addIssue({ code: 'custom', input: raw, message: 'must be a comma-separated list or a JSON array' });
+        return z.NEVER;
+      }
+      const value = raw.trim();
+      if (!value.startsWith('[')) return value.split(',').map((part) => part.trim()).filter(Boolean);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(value);
+      } catch {
+        parsed = undefined;
+      }
+      if (Array.isArray(parsed)) return items(parsed);
+      ctx.addIssue({ code: 'custom', input: raw, message: `"${value}" is not valid: must be a JSON array of strings` });
+      return z.NEVER;
+    })
+    .pipe(z.array(item));
+
+const productArn = z.string().refine((arn) => parseProductArn(arn) !== undefined, {
+  error: (issue) =>
+    `"${String(issue.input)}" is not a Security Hub product ARN (arn:<partition>:securityhub:<region>:<account>:product/<company>/<product>)`,
+});
+
+const organizationId = z
+  .string()
+  .regex(ORGANIZATION_ID, {
+    error: (issue) => notValid(issue.input, 'AWS Organizations ids (o-<10-32 lower-case letters or digits>), comma-separated'),
+  });
+
+const companyOrProductId = text(COMPANY_OR_PRODUCT_ID, 'letters, digits, ".", "_" or "-"');
+
+const brokerContext = z
+  .object({
+    productArns: list(productArn).default([]),
+    partnerCompanyId: companyOrProductId.optional(),
+    partnerProductId: companyOrProductId.optional(),
+    customerRoleNamePrefix: text(ROLE_NAME_PREFIX, '1-48 characters of [\\w+=,.@-]').default(DEFAULTS.customerRoleNamePrefix),
+    roleSessionNamePrefix: text(SESSION_NAME_PREFIX, '2-32 characters of [\\w+=,.@-]').default(DEFAULTS.roleSessionNamePrefix),
+    customerRoleTemplateUrl: httpsUrl.optional(),
+    customerOrganizationIds: list(organizationId)
+      .transform((ids) => [...new Set(ids)])
+      .default([]),
+    alarmEmail: text(EMAIL, 'an e-mail address').optional(),
+    deliverMaxConcurrency: wholeNumber(MIN_ESM_CONCURRENCY, MAX_ESM_CONCURRENCY).default(DEFAULTS.deliverMaxConcurrency),
+    requireApiKeys: flag.default(DEFAULTS.requireApiKeys),
+    apiGatewayCloudWatchRole: flag.default(DEFAULTS.apiGatewayCloudWatchRole),
+    apiRateLimit: wholeNumber(1, 10_000).default(DEFAULTS.apiRateLimit),
+    apiBurstLimit: wholeNumber(1, 5_000).default(DEFAULTS.apiBurstLimit),
+    stackName: text(STACK_NAME, 'a CloudFormation stack name').default(DEFAULTS.stackName),
+  } satisfies Record<ContextKey, z.ZodType>)
+  .superRefine(
+    (config, ctx) => {
+      // Rules across keys run even when a key above is bad, so one synth reports every problem. They
+      // look only at whether a key is set: a bad value of it is reported above.
+      const isSet = (name: ContextKey) => config[name] !== undefined;
+      if (isSet('partnerCompanyId') !== isSet('partnerProductId')) {
+        ctx.addIssue({ code: 'custom', path: ['partnerProductId'], message: 'set partnerCompanyId and partnerProductId together' });
+      }
+      const noProductArns = Array.isArray(config.productArns) && config.productArns.length === 0;
+      if (noProductArns && !isSet('partnerCompanyId') && !isSet('partnerProductId')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['productArns'],
+          message: 'required: the Security Hub product ARNs to import with (comma-separated), or partnerCompanyId + partnerProductId',
+        });
+      }
+    },
+    { when: () => true },
+  );
+
+type ContextReader = (key: string) => unknown;
+
+type ContextKey = keyof typeof CONTEXT_KEYS;
+
+/** A key is unset when it is missing, null (cdk.json) or empty (`-c key=`): the default applies. */
+const isUnset = (raw: unknown) => raw === undefined || raw === null || raw === '';
+
+export function readBrokerConfig(read: ContextReader): BrokerConfig {
+  const context: Partial<Record<ContextKey, unknown>> = {};
+  for (const name of Object.keys(CONTEXT_KEYS) as ContextKey[]) {
+    const raw = read(CONTEXT_KEYS[name]);
+    if (!isUnset(raw)) context[name] = raw;
+  }
+  const parsed = brokerContext.safeParse(context);
+  if (!parsed.success) {
+    throw new ConfigurationError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path[0];
+        return { key: typeof name === 'string' && name in CONTEXT_KEYS ? CONTEXT_KEYS[name as ContextKey] : '(context)', problem: issue.message };
+      }),
+    );
+  }
+  const config: BrokerConfig = parsed.data; // the schema's output is the interface, checked here
+  return config;
 }

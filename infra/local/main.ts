@@ -87,11 +87,12 @@ const stack = await startLocalStack({
     '(--api-port, --emulator-port, --dynamo-port, --sqs-port; 0 picks a free one).\n');
   process.exit(1);
 });
-const verifierSts = new STSClient({ credentials: { accessKeyId: LOCAL_BROKER.verifierAccessKeyId, secretAccessKey: LOCAL_BROKER.verifierSecretAccessKey } });
+const verifierSts = new STSClient({ region: stack.region, endpoint: stack.emulator.url,
+  credentials: { accessKeyId: LOCAL_BROKER.verifierAccessKeyId, secretAccessKey: LOCAL_BROKER.verifierSecretAccessKey } });
 const demo = await seedDemo({
   registry: stack.registry, emulator: stack.emulator.state, region: stack.region, partnerAccountId: stack.brokerAccountId,
   principals: { delivery: stack.brokerPrincipalArn, verifier: stack.verifierPrincipalArn },
-  customerRoleNamePrefix: LOCAL_BROKER.customerRoleNamePrefix, verifierSts, sessionName: `${LOCAL_BROKER.roleSessionNamePrefix}-verify`,
+  customerRoleNamePrefix: LOCAL_BROKER.customerRoleNamePrefix, verifierSts, securityHubEndpoint: stack.emulator.url, sessionName: `${LOCAL_BROKER.roleSessionNamePrefix}-verify`,
   ...(previous?.partner?.token ? { previousToken: previous.partner.token } : {}),
 });
 verifierSts.destroy();

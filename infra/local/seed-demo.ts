@@ -3,7 +3,7 @@ import { issueToken, verifyToken } from '#shared/auth/partner-tokens.js';
 import { ConflictError } from '#shared/errors.js';
 import { Onboarding } from '#shared/onboarding/registrations.js';
 import { permissionsPolicy, trustPolicy, type BrokerPrincipals } from '#shared/onboarding/role-documents.js';
-import { verifyRole } from '#shared/onboarding/verify-role.js';
+import { verificationSecurityHub, verifyRole } from '#shared/onboarding/verify-role.js';
 import { productArn } from '#shared/product/product-arn.js';
 import type { Registry } from '#shared/registry/registry.js';
 import type { EmulatorState } from '#emulator/index.js';
@@ -47,6 +47,8 @@ export async function seedDemo(input: {
   customerRoleNamePrefix: string;
   /** STS with the verifier principal's credentials. */
   verifierSts: STSClient;
+  /** Where the emulated Security Hub answers. */
+  securityHubEndpoint: string;
   sessionName: string;
   previousToken?: string;
 }): Promise<DemoSeed> {
@@ -69,7 +71,7 @@ export async function seedDemo(input: {
   const customerRoleArn = `arn:aws:iam::${DEMO.customerAccountId}:role/${DEMO.customerRoleName}`;
   const onboarding = new Onboarding({
     registry, principals, customerRoleNamePrefix: input.customerRoleNamePrefix,
-    verify: (role) => verifyRole(role, { sts: input.verifierSts, principals, sessionName: input.sessionName }),
+    verify: (role) => verifyRole(role, { sts: input.verifierSts, principals, sessionName: input.sessionName, securityHub: verificationSecurityHub(input.securityHubEndpoint) }),
   });
   const customer = { accountId: DEMO.customerAccountId, arn: `arn:aws:iam::${DEMO.customerAccountId}:user/demo-admin` };
   const externalId = await onboarding.create(customer, { product: productKey, regions: [region] })

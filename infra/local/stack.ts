@@ -21,6 +21,8 @@ import { heartbeatSessionName } from '#shared/heartbeat/delivery-principal.js';
 import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_TIMEOUT_SECONDS } from '#shared/heartbeat/heartbeat-schedule.js';
 import type { HeartbeatReport } from '#shared/heartbeat/send-heartbeats.js';
 import { lambdaContext } from './lambda-context.js';
+import { clientConfig, type AwsEnvironment } from '#functions/aws-environment.js';
+import { readConfig } from '#shared/config.js';
 
 export interface LocalStackOptions {
   /** 0 (the default) picks a free port. */
@@ -78,6 +80,7 @@ export interface LocalStack {
   registry: DynamoRegistry;
   sqs: SQSClient;
   poller: SqsPoller;
+  handlers: LocalHandlers;
   /** Runs one heartbeat round now (functions/heartbeat), as the EventBridge schedule would. */
   heartbeat(): Promise<HeartbeatReport>;
   stop(): Promise<void>;
@@ -105,8 +108,6 @@ export const LOCAL_BROKER = {
   customerRoleNamePrefix: 'SecurityHubFindingsBroker',
   roleSessionNamePrefix: 'securityhub-broker',
 } as const;
-
-let startedInThisProcess = false;
 
 /** Where the broker's AWS services listen: in this process (startLocalStack) or another (the benchmark). */
 export interface ServiceEndpoints {
@@ -176,11 +177,21 @@ export async function startLocalServices(options: LocalStackOptions = {}): Promi
   };
 }
 
+/** The broker's handlers as this stack built them, for tests that call one directly. */
+export interface LocalHandlers {
+  authorizer: unknown;
+  ingest: unknown;
+  onboarding: unknown;
+  /** A new deliver container: its own clients and caches. */
+  newDeliverContainer(): SqsHandler;
+}
+
 export interface LocalBroker {
   apiUrl: string;
   registry: DynamoRegistry;
   sqs: SQSClient;
   poller: SqsPoller;
+  handlers: LocalHandlers;
   heartbeat(): Promise<HeartbeatReport>;
   stop(): Promise<void>;
 }
@@ -210,33 +221,44 @@ function scheduledEvent(region: string): ScheduledEvent {
   };
 }
 
+/** Counts the brokers running in this process: fauxqs's DNS patch stays on until the last one stops. */
+let runningBrokers = 0;
+let restoreDns: (() => void) | undefined;
+
 /**
  * The broker itself on the given services: the real handlers behind an API Gateway-like front, and a
- * poller in place of the event source mapping. The handlers run unchanged: the environment points the
- * AWS SDK at the services (AWS_ENDPOINT_URL_<SERVICE>) before they are imported, so one broker fits a
- * process. Without `verifyCredentials` (the emulator's key lookup, for SigV4) only the partner routes
- * are served.
+ * poller in place of the event source mapping. Each handler is built by its factory
+ * (functions/<name>/create-handler.ts) from the environment the CDK stack would give it, validated by
+ * the same schema, and from explicit AWS endpoints and keys: nothing is written to the process's AWS
+ * or broker variables, so several brokers fit in one process. Only Powertools' logger, metrics and
+ * tracer are process-wide (as in a Lambda runtime), configured by POWERTOOLS_* before the handlers load.
+ * Without `verifyCredentials` (the emulator's key lookup, for SigV4) only the partner routes are served.
  */
 export async function startBrokerOn(
   services: ServiceEndpoints,
   options: LocalStackOptions,
   emulator?: Pick<Emulator, 'state'>,
 ): Promise<LocalBroker> {
-  // The handlers read their configuration once, at import, as in Lambda: one stack per process.
-  if (startedInThisProcess) throw new Error('startLocalStack: one local stack per process (the handlers are configured at import)');
-  startedInThisProcess = true;
   const { region, maxReceiveCount, visibilityTimeoutSeconds } = services;
   // Queue URLs name sqs.<region>.localhost, which resolves only with fauxqs's DNS patch (a no-op where startQueues set it).
-  const restoreDns = interceptLocalhostDns();
-  Object.assign(process.env, {
-    AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: LOCAL_BROKER.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_BROKER.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: services.dynamoEndpoint,
-    AWS_ENDPOINT_URL_SQS: services.sqsEndpoint,
-    AWS_ENDPOINT_URL_STS: services.emulatorUrl,
-    AWS_ENDPOINT_URL_SECURITYHUB: services.emulatorUrl,
-    AWS_ENDPOINT_URL_IAM: services.emulatorUrl,
+  if (runningBrokers++ === 0) restoreDns = interceptLocalhostDns();
+  process.env.POWERTOOLS_SERVICE_NAME ??= 'securityhub-broker';
+  process.env.POWERTOOLS_TRACE_ENABLED = 'false';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  process.env.POWERTOOLS_LOG_LEVEL = options.logLevel ?? 'WARN';
+  const [{ logger }, authorizerModule, ingestModule, deliverModule, onboardingModule, heartbeatModule] = await Promise.all([
+    import('#functions/observability.js'),
+    import('#functions/authorizer/create-handler.js'),
+    import('#functions/ingest/create-handler.js'),
+    import('#functions/deliver/create-handler.js'),
+    import('#functions/onboarding/create-handler.js'),
+    import('#functions/heartbeat/create-handler.js'),
+  ]);
+  // Set again for a second broker in this process: the logger read the variable when it was first loaded.
+  logger.setLogLevel((options.logLevel ?? 'WARN') as Parameters<typeof logger.setLogLevel>[0]);
+
+  // What the CDK stack sets on the functions (infra/cdk/constructs/functions.ts), for this stack.
+  const environment: Record<string, string> = {
     TABLE_NAME: LOCAL_BROKER.tableName,
     LEDGER_TABLE_NAME: options.withoutLedger ? NO_LEDGER : LOCAL_BROKER.ledgerTableName,
     DELIVERY_QUEUE_URL: services.deliveryQueueUrl,
@@ -246,48 +268,46 @@ export async function startBrokerOn(
     DELIVERY_PRINCIPAL_ARN: LOCAL_BROKER.principalArn,
     VERIFIER_PRINCIPAL_ARN: LOCAL_BROKER.verifierPrincipalArn,
     CUSTOMER_ROLE_NAME_PREFIX: LOCAL_BROKER.customerRoleNamePrefix,
-    LOCAL_VERIFIER_ACCESS_KEY_ID: LOCAL_BROKER.verifierAccessKeyId,
-    LOCAL_VERIFIER_SECRET_ACCESS_KEY: LOCAL_BROKER.verifierSecretAccessKey,
-    LOCAL_HEARTBEAT_ACCESS_KEY_ID: LOCAL_BROKER.heartbeatAccessKeyId,
-    LOCAL_HEARTBEAT_SECRET_ACCESS_KEY: LOCAL_BROKER.heartbeatSecretAccessKey,
     ...(options.suspendAfter
       ? { SUSPEND_AFTER_FAILURES: String(options.suspendAfter.failures), SUSPEND_AFTER_SECONDS: String(options.suspendAfter.seconds) }
       : {}),
-    POWERTOOLS_SERVICE_NAME: 'securityhub-broker',
-    POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+  // Each function with its own principal's key, as each has its own execution role in AWS.
+  const awsAs = (accessKeyId: string, secretAccessKey: string): AwsEnvironment => ({
+    region,
+    credentials: { accessKeyId, secretAccessKey },
+    endpoints: { dynamodb: services.dynamoEndpoint, sqs: services.sqsEndpoint, sts: services.emulatorUrl, securityhub: services.emulatorUrl },
   });
-  delete process.env.AWS_SESSION_TOKEN;
-  delete process.env.AWS_PROFILE;
+  const brokerAws = awsAs(LOCAL_BROKER.accessKeyId, LOCAL_BROKER.secretAccessKey);
+  const handlers = {
+    authorizer: authorizerModule.createAuthorizerHandler(readConfig(authorizerModule.AUTHORIZER_ENVIRONMENT, environment), brokerAws),
+    ingest: ingestModule.createIngestHandler(readConfig(ingestModule.INGEST_ENVIRONMENT, environment), brokerAws),
+    onboarding: onboardingModule.createOnboardingHandler(readConfig(onboardingModule.ONBOARDING_ENVIRONMENT, environment),
+      awsAs(LOCAL_BROKER.verifierAccessKeyId, LOCAL_BROKER.verifierSecretAccessKey)),
+  };
+  const dynamoClient = new DynamoDBClient(clientConfig(brokerAws, 'dynamodb'));
+  const sqs = new SQSClient(clientConfig(brokerAws, 'sqs'));
 
-  const dynamoClient = new DynamoDBClient({});
-  const sqs = new SQSClient({});
-
-  const [{ handler: authorizer }, { handler: ingest }, { createDeliverHandler }, { handler: onboarding }] = await Promise.all([
-    import('#functions/authorizer/handler.js'),
-    import('#functions/ingest/handler.js'),
-    import('#functions/deliver/handler.js'),
-    import('#functions/onboarding/handler.js'),
-  ]);
   const onboardingRoute = (method: string, resource: string) =>
-    ({ method, resource, auth: 'iam' as const, functionName: 'onboarding', handler: onboarding as unknown as ProxyHandler });
+    ({ method, resource, auth: 'iam' as const, functionName: 'onboarding', handler: handlers.onboarding as unknown as ProxyHandler });
   const front: ApiFront = await startApiFront({
     port: options.apiPort ?? 0, region, accountId: LOCAL_BROKER.accountId, stage: 'v1',
-    authorizer: authorizer as unknown as AuthorizerHandler,
+    authorizer: handlers.authorizer as unknown as AuthorizerHandler,
     credentials: emulator
       ? { lookup: (accessKeyId) => emulator.state.credentials.lookup(accessKeyId), now: () => emulator.state.clock.now() }
       : { lookup: () => undefined, now: () => Date.now() },
     routes: [
-      ...PARTNER_METHODS.map(({ method, resource }) => ({ method, resource, functionName: 'ingest', handler: ingest as unknown as ProxyHandler })),
+      ...PARTNER_METHODS.map(({ method, resource }) => ({ method, resource, functionName: 'ingest', handler: handlers.ingest as unknown as ProxyHandler })),
       ...(emulator ? ONBOARDING_METHODS.map(({ method, resource }) => onboardingRoute(method, resource)) : []),
     ],
   });
   // One deliver handler per simulated container, each with its own clients and caches, as Lambda scales the mapping.
   // Locally the ledger keeps time by the emulator's clock, so a test that advances it sees change-only refreshes come due.
   const ledgerClock = emulator ? () => emulator.state.clock.now() : undefined;
-  const containers = Array.from({ length: options.deliverConcurrency ?? DEFAULTS.deliverMaxConcurrency },
-    () => createDeliverHandler(ledgerClock ? { ledgerClock } : {}) as unknown as SqsHandler);
+  const deliverConfig = readConfig(deliverModule.DELIVER_ENVIRONMENT, environment);
+  const newDeliverContainer = () =>
+    deliverModule.createDeliverHandler(deliverConfig, brokerAws, ledgerClock ? { ledgerClock } : {}) as unknown as SqsHandler;
+  const containers = Array.from({ length: options.deliverConcurrency ?? DEFAULTS.deliverMaxConcurrency }, newDeliverContainer);
   const poller = new SqsPoller(sqs, containers, {
     queueUrl: services.deliveryQueueUrl,
     queueArn: services.deliveryQueueArn,
@@ -297,8 +317,8 @@ export async function startBrokerOn(
   if (options.startPoller !== false) poller.start();
   // The heartbeat, stamped by the emulator's clock like the ledger; EventBridge's schedule becomes a
   // wall-clock timer (the emulator's clock only moves when a test advances it).
-  const { createHeartbeatHandler } = await import('#functions/heartbeat/handler.js');
-  const heartbeatHandler = createHeartbeatHandler(ledgerClock ? { clock: ledgerClock } : {});
+  const heartbeatHandler = heartbeatModule.createHeartbeatHandler(readConfig(heartbeatModule.HEARTBEAT_ENVIRONMENT, environment),
+    awsAs(LOCAL_BROKER.heartbeatAccessKeyId, LOCAL_BROKER.heartbeatSecretAccessKey), ledgerClock ? { clock: ledgerClock } : {});
   let heartbeatRound: Promise<unknown> = Promise.resolve();
   const heartbeat = (): Promise<HeartbeatReport> => {
     const round = heartbeatHandler(scheduledEvent(region), lambdaContext('heartbeat', HEARTBEAT_TIMEOUT_SECONDS * 1000));
@@ -310,6 +330,7 @@ export async function startBrokerOn(
   }, HEARTBEAT_INTERVAL_MS).unref();
   return {
     apiUrl: front.url, registry: new DynamoRegistry(dynamoClient, LOCAL_BROKER.tableName), sqs, poller, heartbeat,
+    handlers: { ...handlers, newDeliverContainer },
     stop: async () => {
       clearInterval(heartbeatTimer);
       await heartbeatRound;
@@ -317,7 +338,7 @@ export async function startBrokerOn(
       await front.stop();
       dynamoClient.destroy();
       sqs.destroy();
-      restoreDns();
+      if (--runningBrokers === 0) restoreDns?.();
     },
   };
 }
@@ -327,7 +348,6 @@ export async function startBrokerOn(
  * handlers behind an API Gateway-like front, and a poller in place of the event source mapping.
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  if (startedInThisProcess) throw new Error('startLocalStack: one local stack per process (the handlers are configured at import)');
   const services = await startLocalServices(options);
   const broker = await startBrokerOn(services, options, services.emulator).catch(async (error: unknown) => {
     await services.stop();
@@ -339,7 +359,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     deliveryQueueArn: services.deliveryQueueArn, deadLetterQueueArn: services.deadLetterQueueArn,
     tableName: LOCAL_BROKER.tableName, deliveryQueueUrl: services.deliveryQueueUrl, deadLetterQueueUrl: services.deadLetterQueueUrl,
     brokerAccountId: LOCAL_BROKER.accountId, brokerPrincipalArn: LOCAL_BROKER.principalArn, verifierPrincipalArn: LOCAL_BROKER.verifierPrincipalArn,
-    registry: broker.registry, sqs: broker.sqs, poller: broker.poller, heartbeat: broker.heartbeat,
+    registry: broker.registry, sqs: broker.sqs, poller: broker.poller, handlers: broker.handlers, heartbeat: broker.heartbeat,
     stop: async () => {
       await broker.stop();
       await services.stop();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { splitByCounts } from '../batching/split-by-counts.js';
 import type { Failure } from '../diagnostics/failure-catalog.js';
 import { packDeliveryMessages, type DeliveryGroup, type Finding } from '../queue/delivery-message.js';
 import { sendMessages, type OutgoingMessage } from '../queue/sqs-sender.js';
@@ -66,15 +67,14 @@ export async function sendDeadLetters<Origin>(
   for (const bucket of buckets.values()) {
     const first = bucket[0]!;
     const attributes = deadLetterAttributes(first.group, first.failure, first.attempts, productArnOf(first.finding), now.toISOString());
-    let offset = 0;
-    for (const message of packDeliveryMessages(first.group, bucket.map((letter) => letter.finding))) {
+    const messages = packDeliveryMessages(first.group, bucket.map((letter) => letter.finding));
+    for (const message of messages) {
       // Each dead letter is a message group of its own: the DLQ is FIFO (its source queue is), and one
       // group per letter keeps an operator's walk through it from being held up by group ordering.
       const id = randomUUID();
       outgoing.push({ body: JSON.stringify(message), attributes, groupId: id, deduplicationId: id });
-      lettersOfMessage.push(bucket.slice(offset, offset + message.findings.length));
-      offset += message.findings.length;
     }
+    for (const letters of splitByCounts(bucket, messages.map((message) => message.findings.length))) lettersOfMessage.push(letters);
   }
   const { failed } = await sendMessages(sqs, deadLetterQueueUrl, outgoing);
   const unsent = new Set<Origin>();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { splitByCounts } from '../batching/split-by-counts.js';
 import type { CredentialResolver } from '../credentials/credential-resolver.js';
 import {
   findingDefect, groupAttributes, messageGroupIdOf, packDeliveryMessages, parseDeliveryMessage,
@@ -228,13 +229,12 @@ async function requeue(deps: DeliverDeps, deferrals: Array<{ origin: number; fin
   const outgoing: OutgoingMessage[] = [];
   const originsOfMessage: number[][] = [];
   for (const { group, items } of byGroup.values()) {
-    let offset = 0;
-    for (const message of packDeliveryMessages(group, items.map((item) => item.finding))) {
+    const messages = packDeliveryMessages(group, items.map((item) => item.finding));
+    for (const message of messages) {
       const id = randomUUID();
       outgoing.push({ body: JSON.stringify(message), attributes: groupAttributes(group), groupId: messageGroupIdOf(group), deduplicationId: id });
-      originsOfMessage.push(items.slice(offset, offset + message.findings.length).map((item) => item.origin));
-      offset += message.findings.length;
     }
+    for (const origins of splitByCounts(items.map((item) => item.origin), messages.map((message) => message.findings.length))) originsOfMessage.push(origins);
   }
   const { failed } = await sendMessages(deps.sqs, deps.deliveryQueueUrl, outgoing);
   return new Set(failed.flatMap(({ index }) => originsOfMessage[index]!));

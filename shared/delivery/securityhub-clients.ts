@@ -1,4 +1,5 @@
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { AssumedCredentials } from '../credentials/credential-resolver.js';
 import { LruMap } from '../credentials/lru-map.js';
 import { MAX_CACHED_DESTINATIONS } from '../limits.js';
@@ -11,6 +12,16 @@ import { MAX_CACHED_DESTINATIONS } from '../limits.js';
 const SDK_MAX_ATTEMPTS = 1;
 
 /**
+ * Where Security Hub answers when it is not AWS's own endpoint (the local stack's emulator), and the
+ * credentials of imports made as the function itself (partner-account and customer-hosted modes),
+ * when they are not the environment's.
+ */
+export interface SecurityHubBase {
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity;
+}
+
+/**
  * Security Hub clients, one per Region and credentials, kept across invocations (creating a client
  * per call would redo endpoint and middleware setup). Session credentials are fixed on the client,
  * so a refreshed session simply gets a new client and the old one is replaced. At most `maxClients`
@@ -20,10 +31,13 @@ const SDK_MAX_ATTEMPTS = 1;
 export class SecurityHubClients {
   private readonly clients: LruMap<string, { accessKeyId: string | undefined; client: SecurityHubClient }>;
 
+  private readonly base: SecurityHubBase;
+
   constructor(
     private readonly wrap: (client: SecurityHubClient) => SecurityHubClient = (client) => client,
-    options: { maxClients?: number } = {},
+    options: { maxClients?: number } & SecurityHubBase = {},
   ) {
+    this.base = { ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(options.credentials ? { credentials: options.credentials } : {}) };
     this.clients = new LruMap(options.maxClients ?? MAX_CACHED_DESTINATIONS, (_key, evicted) => evicted.client.destroy());
   }
 
@@ -37,7 +51,7 @@ export class SecurityHubClients {
     if (cached && cached.accessKeyId === credentials?.accessKeyId) return cached.client;
     cached?.client.destroy();
     const client = this.wrap(
-      new SecurityHubClient({ region, maxAttempts: SDK_MAX_ATTEMPTS, ...(credentials ? { credentials } : {}) }),
+      new SecurityHubClient({ region, maxAttempts: SDK_MAX_ATTEMPTS, ...this.base, ...(credentials ? { credentials } : {}) }),
     );
     this.clients.set(key, { accessKeyId: credentials?.accessKeyId, client });
     return client;

@@ -1,8 +1,8 @@
 import { awsErrorName, awsHttpStatus, errorMessage } from '../errors.js';
 
 /**
- * The one place AWS errors are classified (STYLE.md: "the same AWS error classified in two places"
- * is a smell). Each entry says whether retrying can help and what the customer or operator must
+ * The one place AWS errors are classified, so the same error never gets two verdicts in two places.
+ * Each entry says whether retrying can help and what the customer or operator must
  * change otherwise, after Security Hub's IAM troubleshooting guide and the STS reference.
  */
 export type FailureKind =
@@ -208,8 +208,8 @@ export interface VerificationContext extends FailureContext {
 /**
  * What an AWS error during verification means for the customer, as a stable code and the fix. An
  * AccessDenied from AssumeRole cannot say which of three causes it is: STS answers a missing role, an
- * untrusting one and a wrong ExternalId alike (so nobody can probe which roles exist; DESIGN.md,
- * "Facts"), so the fix names all three and how to check each.
+ * untrusting one and a wrong ExternalId alike (so nobody can probe which roles exist), so the fix
+ * names all three and how to check each.
  */
 export function classifyVerificationError(step: VerificationStep, error: unknown, context: VerificationContext): Failure {
   const general = classifyAwsError(step === 'assumeRoleWithExternalId' ? 'sts' : 'securityhub', error, context);

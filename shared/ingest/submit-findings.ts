@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { validateFinding, type FindingIssue } from '../asff/validate.js';
+import { splitByCounts } from '../batching/split-by-counts.js';
 import { ForbiddenError } from '../errors.js';
 import type { Ledger } from '../ledger/ledger-model.js';
 import { judgeAgainstLedger, recordQueued, recordSubmission } from './ingest-ledger.js';
@@ -158,13 +159,12 @@ export async function enqueue(
   const indexesOfMessage: number[][] = [];
   for (const { destination, indexes } of groups.values()) {
     const group = { submissionId, partnerId, ...destination };
-    let offset = 0;
-    for (const { body, count } of packSerializedFindings(group, indexes.map((i) => serialized.get(i)!))) {
+    const messages = packSerializedFindings(group, indexes.map((i) => serialized.get(i)!));
+    for (const { body } of messages) {
       // The deduplication id names this submission's message: an SDK retry of a send SQS already took is dropped by SQS.
       outgoing.push({ body, sqsSafe: true, attributes: groupAttributes(group), groupId: messageGroupIdOf(group), deduplicationId: `${submissionId}:${outgoing.length}` });
-      indexesOfMessage.push(indexes.slice(offset, offset + count));
-      offset += count;
     }
+    for (const part of splitByCounts(indexes, messages.map(({ count }) => count))) indexesOfMessage.push(part);
   }
   const { failed } = await sendMessages(deps.sqs, deps.deliveryQueueUrl, outgoing);
   for (const { index: messageIndex } of failed) {

@@ -36,7 +36,12 @@ export interface RoleUnderTest {
 
 type Outcome = { ok: true; credentials: AssumedCredentials } | { ok: false; error: unknown };
 
-const defaultSecurityHub = (region: string, credentials: AssumedCredentials) => new SecurityHubClient({ region, credentials, maxAttempts: 3 });
+/** Security Hub clients for a verification's calls, at `endpoint` when Security Hub is not AWS's (the local stack's emulator). */
+export function verificationSecurityHub(endpoint?: string) {
+  return (region: string, credentials: AssumedCredentials) => new SecurityHubClient({ region, credentials, maxAttempts: 3, ...(endpoint ? { endpoint } : {}) });
+}
+
+const defaultSecurityHub = verificationSecurityHub();
 
 /**
  * Everything the broker must know before it sends a customer's findings, proved by real calls, not

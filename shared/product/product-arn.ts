@@ -1,6 +1,6 @@
 /**
  * Security Hub product ARNs: arn:<partition>:securityhub:<region>:<account>:product/<company>/<product>.
- * The Region in a finding's ProductArn is the Region the finding is imported into (DESIGN.md).
+ * The Region in a finding's ProductArn is the Region the finding is imported into (docs/design.md, "Delivery modes").
  */
 export interface ProductArnParts {
   arn: string;

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { shapeOf } from '../asff/json-shape.js';
+import { packInOrder, type PackLimits } from '../batching/pack-in-order.js';
 import { MAX_FINDING_DEPTH, MAX_FINDINGS_PER_IMPORT, MAX_SQS_MESSAGE_BYTES } from '../limits.js';
 import { sqsJsonBytes, sqsSafeJson } from './sqs-characters.js';
 
@@ -73,38 +74,20 @@ export function findingDefect(finding: Finding): string | undefined {
 }
 
 /**
- * Splits items of the given sizes, in order, into runs of at most MAX_FINDINGS_PER_IMPORT whose sizes
- * add up to at most the room of one message (so one message is one full import call, and ten of them,
- * a FIFO mapping's batch, are ten full calls). An item bigger than the room gets a run of its own.
- * Returns each run's end index (exclusive).
+ * A message holds at most MAX_FINDINGS_PER_IMPORT findings (so one message is one full import call,
+ * and ten of them, a FIFO mapping's batch, are ten full calls) within the room SQS gives one message.
  */
-function runEnds(sizes: number[]): number[] {
-  const budget = MAX_SQS_MESSAGE_BYTES - ENVELOPE_ALLOWANCE_BYTES;
-  const ends: number[] = [];
-  let count = 0;
-  let bytes = 0;
-  sizes.forEach((size, index) => {
-    if (count > 0 && (bytes + size > budget || count === MAX_FINDINGS_PER_IMPORT)) {
-      ends.push(index);
-      count = 0;
-      bytes = 0;
-    }
-    count += 1;
-    bytes += size;
-  });
-  if (count > 0) ends.push(sizes.length);
-  return ends;
-}
+const MESSAGE_LIMITS: PackLimits = { maxCount: MAX_FINDINGS_PER_IMPORT, maxBytes: MAX_SQS_MESSAGE_BYTES - ENVELOPE_ALLOWANCE_BYTES };
 
 /**
- * Packs one group's findings into as few messages as SQS's size limit allows (runEnds), in order,
+ * Packs one group's findings into as few messages as SQS's size limit allows (packInOrder), in order,
  * measuring each finding as sendMessages writes it (characters SQS refuses escaped, sqs-characters.ts).
  * A finding (<= 240 KB, checked at ingest) fits a message of its own unless escaping more than
  * doubles it (e.g. tens of KB of emoji, 4 bytes each raw and 12 escaped); such a message fails to queue.
  */
 export function packDeliveryMessages(group: DeliveryGroup, findings: Finding[]): DeliveryMessage[] {
-  const ends = runEnds(findings.map((finding) => sqsJsonBytes(JSON.stringify(finding)) + 1));
-  return ends.map((end, run) => ({ v: 1, ...group, findings: findings.slice(run === 0 ? 0 : ends[run - 1], end) }));
+  const runs = packInOrder(findings.map((finding) => sqsJsonBytes(JSON.stringify(finding)) + 1), MESSAGE_LIMITS);
+  return runs.map(({ start, end }) => ({ v: 1, ...group, findings: findings.slice(start, end) }));
 }
 
 /**
@@ -116,11 +99,8 @@ export function packDeliveryMessages(group: DeliveryGroup, findings: Finding[]):
 export function packSerializedFindings(group: DeliveryGroup, safeJsons: string[]): Array<{ body: string; count: number }> {
   const envelope = sqsSafeJson(JSON.stringify({ v: 1, ...group, findings: [] }));
   const prefix = envelope.slice(0, -2);
-  const ends = runEnds(safeJsons.map((json) => Buffer.byteLength(json) + 1));
-  return ends.map((end, run) => {
-    const start = run === 0 ? 0 : ends[run - 1]!;
-    return { body: `${prefix}${safeJsons.slice(start, end).join(',')}]}`, count: end - start };
-  });
+  const runs = packInOrder(safeJsons.map((json) => Buffer.byteLength(json) + 1), MESSAGE_LIMITS);
+  return runs.map(({ start, end }) => ({ body: `${prefix}${safeJsons.slice(start, end).join(',')}]}`, count: end - start }));
 }
 
 /** The bytes SQS counts for the envelope of a message of this group holding no finding yet (`{"v":1,...,"findings":[]}`). */

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { packInOrder } from '../batching/pack-in-order.js';
 import { MAX_SQS_BATCH_BYTES, MAX_SQS_BATCH_ENTRIES } from '../limits.js';
 import { errorMessage } from '../errors.js';
 import { sqsAttributeValue, sqsSafeJson } from './sqs-characters.js';
@@ -72,23 +73,11 @@ function safeBodies(messages: OutgoingMessage[]): string[] {
   return messages.map((message) => (message.sqsSafe ? message.body : sqsSafeJson(message.body)));
 }
 
-/** Splits messages into SendMessageBatch calls within SQS's 10-entry and 256 KiB-per-call limits. */
+/** Splits messages into SendMessageBatch calls within SQS's 10-entry and 256 KiB-per-call limits: each call's message indexes. */
 export function batchesOf(messages: OutgoingMessage[], bodies: string[] = safeBodies(messages)): number[][] {
-  const batches: number[][] = [];
-  let batch: number[] = [];
-  let bytes = 0;
-  messages.forEach((message, index) => {
-    const size = Buffer.byteLength(bodies[index]!) + attributesSize(message.attributes);
-    if (batch.length > 0 && (batch.length === MAX_SQS_BATCH_ENTRIES || bytes + size > MAX_SQS_BATCH_BYTES)) {
-      batches.push(batch);
-      batch = [];
-      bytes = 0;
-    }
-    batch.push(index);
-    bytes += size;
-  });
-  if (batch.length > 0) batches.push(batch);
-  return batches;
+  const sizes = messages.map((message, index) => Buffer.byteLength(bodies[index]!) + attributesSize(message.attributes));
+  return packInOrder(sizes, { maxCount: MAX_SQS_BATCH_ENTRIES, maxBytes: MAX_SQS_BATCH_BYTES })
+    .map(({ start, end }) => Array.from({ length: end - start }, (_, offset) => start + offset));
 }
 
 /**

@@ -1,7 +1,7 @@
 /** The registry's records: partners, their API tokens, and customers' registrations. */
 
 export const DELIVERY_MODES = ['partner-account', 'cross-account-role', 'customer-hosted'] as const;
-/** How the broker obtains credentials for a registration (DESIGN.md, "The three delivery modes"). */
+/** How the broker obtains credentials for a registration (docs/design.md, "Delivery modes"). */
 export type DeliveryMode = (typeof DELIVERY_MODES)[number];
 
 export const REGISTRATION_STATUSES = ['PENDING', 'ACTIVE', 'SUSPENDED', 'OFFBOARDED'] as const;
@@ -103,7 +103,7 @@ export interface Registration {
   createdBy?: string;
   /** The last verification's result, checks and diagnostics. */
   verification?: Verification;
-  /** Every status change, oldest first (capped, see MAX_HISTORY in shared/onboarding/registration-store.ts). */
+  /** Every status change, oldest first (capped, see MAX_HISTORY in shared/onboarding/registrations.ts). */
   history?: StatusChange[];
   accessFailures?: AccessFailures;
   /** What went back out of the DLQ by itself when the registration last passed verification. */

@@ -31,7 +31,7 @@ beforeAll(async () => {
   await stack.registry.putToken({ ...gone.record, revokedAt: new Date().toISOString() });
   revoked = gone.token;
   // The authorizer writes no traces of its own (no X-Ray SDK: functions/authorizer/handler.ts); its logs are scanned.
-  authorize = (await import('#functions/authorizer/handler.js')).handler as unknown as Authorizer;
+  authorize = stack.handlers.authorizer as Authorizer;
   scanner.plant(partner.token.split('.')[1]!, revoked.split('.')[1]!, LOCAL_BROKER.secretAccessKey, LOCAL_BROKER.verifierSecretAccessKey);
   output = captureOutput(scanner);
 }, 60_000);

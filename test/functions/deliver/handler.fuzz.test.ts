@@ -67,8 +67,9 @@ beforeAll(async () => {
     scanner.plant(session.secretAccessKey, session.sessionToken);
     return session;
   };
-  const [{ handler }, { metrics, logger: observed }, { tracer }] = await Promise.all([import('#functions/deliver/handler.js'), import('#functions/observability.js'), import('#functions/tracer.js')]);
-  deliver = handler as unknown as Handler;
+  const [{ metrics, logger: observed }, { tracer }] = await Promise.all([import('#functions/observability.js'), import('#functions/tracer.js')]);
+  // A deliver container of the stack's own configuration (functions/deliver/create-handler.ts).
+  deliver = stack.handlers.newDeliverContainer() as unknown as Handler;
   scanner.plant(TITLE_CANARY, DESCRIPTION_CANARY, ...externalIds, LOCAL_BROKER.secretAccessKey, LOCAL_BROKER.verifierSecretAccessKey);
   enableMetrics(metrics);
   logger = observed;

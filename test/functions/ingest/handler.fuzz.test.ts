@@ -36,10 +36,10 @@ beforeAll(async () => {
   stack = await startBroker({ logLevel: 'DEBUG', startPoller: false });
   partner = await addPartner(stack, 'ingestfuzz');
   const registration = await addCustomer(stack, partner, { accountId: CUSTOMER });
-  const [{ handler }, { handler: authorize }, { metrics, logger: observed }, { tracer }] = await Promise.all([
-    import('#functions/ingest/handler.js'), import('#functions/authorizer/handler.js'), import('#functions/observability.js'), import('#functions/tracer.js'),
-  ]);
-  ingest = handler as unknown as Handler;
+  const [{ metrics, logger: observed }, { tracer }] = await Promise.all([import('#functions/observability.js'), import('#functions/tracer.js')]);
+  // The handlers the stack built from its configuration (functions/*/create-handler.ts).
+  const authorize = stack.handlers.authorizer;
+  ingest = stack.handlers.ingest as Handler;
   // The context the front passes on: the real authorizer's answer to the partner's real token.
   const allowed = await (authorize as unknown as (event: unknown, context: Context) => Promise<{ principalId: string; context?: Record<string, unknown> }>)(
     authorizerEvent({ region: stack.region, accountId: LOCAL_BROKER.accountId, stage: 'v1', resource: '/v1/findings', httpMethod: 'POST', path: '/v1/findings',

@@ -36,8 +36,8 @@ async function setUp(): Promise<void> {
   customer = customerAccount(stack, ACCOUNT);
   // The identity the front derives from the customer's SigV4 signature.
   identity = iamIdentity(stack.emulator.state.credentials.lookup(customer.credentials.accessKeyId)!.caller, customer.credentials.accessKeyId, '127.0.0.1', 'fuzz');
-  const [{ handler }, { tracer }] = await Promise.all([import('#functions/onboarding/handler.js'), import('#functions/tracer.js')]);
-  onboarding = handler as unknown as Handler;
+  const { tracer } = await import('#functions/tracer.js');
+  onboarding = stack.handlers.onboarding as Handler;
   // A registration to aim at, so the per-registration routes get past the lookup.
   const created = await call('POST', '/v1/registrations', { company: 'x', product: 'y' }, JSON.stringify({ product: partner.productKey, regions: [stack.region] }));
   expect(created.statusCode, created.body).toBe(201);
