@@ -58,8 +58,29 @@ export interface LocalStackOptions {
   withoutLedger?: boolean;
 }
 
-export interface LocalStack {
+/** The broker's handlers as this stack built them, for tests that call one directly. */
+export interface LocalHandlers {
+  authorizer: unknown;
+  ingest: unknown;
+  onboarding: unknown;
+  /** A new deliver container: its own clients and caches. */
+  newDeliverContainer(): SqsHandler;
+}
+
+/** The broker on its services (startBrokerOn): its API, its handlers and the poller in front of deliver. */
+export interface LocalBroker {
   apiUrl: string;
+  registry: DynamoRegistry;
+  sqs: SQSClient;
+  poller: SqsPoller;
+  handlers: LocalHandlers;
+  /** Runs one heartbeat round now (functions/heartbeat), as the EventBridge schedule would. */
+  heartbeat(): Promise<HeartbeatReport>;
+  stop(): Promise<void>;
+}
+
+/** The whole broker on one machine: the broker and the services it runs on. */
+export interface LocalStack extends LocalBroker {
   region: string;
   emulator: Emulator;
   dynamoEndpoint: string;
@@ -77,13 +98,6 @@ export interface LocalStack {
   brokerPrincipalArn: string;
   /** The verifier principal customers' roles also trust: the onboarding function's role. */
   verifierPrincipalArn: string;
-  registry: DynamoRegistry;
-  sqs: SQSClient;
-  poller: SqsPoller;
-  handlers: LocalHandlers;
-  /** Runs one heartbeat round now (functions/heartbeat), as the EventBridge schedule would. */
-  heartbeat(): Promise<HeartbeatReport>;
-  stop(): Promise<void>;
 }
 
 export const LOCAL_BROKER = {
@@ -175,25 +189,6 @@ export async function startLocalServices(options: LocalStackOptions = {}): Promi
       await emulator.stop();
     },
   };
-}
-
-/** The broker's handlers as this stack built them, for tests that call one directly. */
-export interface LocalHandlers {
-  authorizer: unknown;
-  ingest: unknown;
-  onboarding: unknown;
-  /** A new deliver container: its own clients and caches. */
-  newDeliverContainer(): SqsHandler;
-}
-
-export interface LocalBroker {
-  apiUrl: string;
-  registry: DynamoRegistry;
-  sqs: SQSClient;
-  poller: SqsPoller;
-  handlers: LocalHandlers;
-  heartbeat(): Promise<HeartbeatReport>;
-  stop(): Promise<void>;
 }
 
 /**
@@ -354,12 +349,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     throw error;
   });
   return {
-    apiUrl: broker.apiUrl, region: services.region, emulator: services.emulator, dynamoEndpoint: services.dynamoEndpoint,
+    ...broker, region: services.region, emulator: services.emulator, dynamoEndpoint: services.dynamoEndpoint,
     sqsEndpoint: services.sqsEndpoint, sqsIpEndpoint: services.sqsIpEndpoint,
     deliveryQueueArn: services.deliveryQueueArn, deadLetterQueueArn: services.deadLetterQueueArn,
     tableName: LOCAL_BROKER.tableName, deliveryQueueUrl: services.deliveryQueueUrl, deadLetterQueueUrl: services.deadLetterQueueUrl,
     brokerAccountId: LOCAL_BROKER.accountId, brokerPrincipalArn: LOCAL_BROKER.principalArn, verifierPrincipalArn: LOCAL_BROKER.verifierPrincipalArn,
-    registry: broker.registry, sqs: broker.sqs, poller: broker.poller, handlers: broker.handlers, heartbeat: broker.heartbeat,
     stop: async () => {
       await broker.stop();
       await services.stop();

@@ -213,3 +213,22 @@ export async function fuzzRuns<T>(cases: fc.Arbitrary<T>, run: (batch: T[]) => P
 export function enableMetrics(metrics: Metrics): void {
   (metrics as unknown as { disabled: boolean }).disabled = false;
 }
+
+/** What a fuzz file watches of the broker's handlers: their output captured and their traces recorded, both scanned. */
+export interface Observed {
+  output: ReturnType<typeof captureOutput>;
+  traces: ReturnType<typeof recordTraces>;
+  /** The handlers' logger, to prove the fuzz ran at the most verbose level. */
+  logger: { getLevelName(): string };
+}
+
+/**
+ * Starts watching everything the handlers write and trace (Powertools' process-wide logger, metrics and
+ * tracer), scanned for `scanner`'s canaries. Metrics are turned on (off in the local stack) unless the
+ * file fuzzes a handler that publishes none. Stop it with `observed.output.stop()`.
+ */
+export async function observeHandlers(scanner: CanaryScanner, options: { metrics?: boolean } = {}): Promise<Observed> {
+  const [{ metrics, logger }, { tracer }] = await Promise.all([import('#functions/observability.js'), import('#functions/tracer.js')]);
+  if (options.metrics !== false) enableMetrics(metrics);
+  return { logger, traces: recordTraces(tracer, scanner), output: captureOutput(scanner) };
+}

@@ -1,15 +1,8 @@
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Construct } from 'constructs';
-import { brokerTable, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from './storage.js';
+import { BrokerTable, KEY_READ_ACTIONS, KEY_WRITE_ACTIONS } from './storage.js';
 
 /** What a function may do on the ledger, action by action: item reads and writes and Query; never Scan or DeleteItem. */
 export type LedgerAction = 'dynamodb:BatchGetItem' | 'dynamodb:BatchWriteItem' | 'dynamodb:Query' | 'dynamodb:GetItem' | 'dynamodb:UpdateItem';
-
-export interface LedgerTableProps {
-  readonly encryptionKey: IKey;
-}
 
 /**
  * The finding ledger (shared/ledger/dynamo-ledger.ts): its own table, keyed like the registry's but
@@ -17,16 +10,7 @@ export interface LedgerTableProps {
  * registrations or tokens, and the ledger's volume (an item per finding and per submitted finding,
  * expired by TTL) neither shares the registry's backups nor its throttling.
  */
-export class LedgerTable extends Construct {
-  readonly table: Table;
-  private readonly encryptionKey: IKey;
-
-  constructor(scope: Construct, id: string, props: LedgerTableProps) {
-    super(scope, id);
-    this.encryptionKey = props.encryptionKey;
-    this.table = brokerTable(this, props.encryptionKey);
-  }
-
+export class LedgerTable extends BrokerTable {
   /** Exactly these actions on the table, and the key actions they need (reads decrypt; writes also encrypt, as for the registry). */
   grant(grantee: IGrantable, actions: readonly [LedgerAction, ...LedgerAction[]]): void {
     const writes = actions.includes('dynamodb:BatchWriteItem') || actions.includes('dynamodb:UpdateItem');

@@ -31,37 +31,40 @@ export const KEY_READ_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey'];
 /** What item writers get on the key besides the read actions (see `itemAccessStatements`). */
 export const KEY_WRITE_ACTIONS = ['kms:Encrypt', 'kms:GenerateDataKey'];
 
-export interface RegistryTableProps {
+export interface BrokerTableProps {
   readonly encryptionKey: IKey;
 }
 
 /**
  * A table keyed by TABLE_SCHEMA (`pk`, `sk`, TTL), as the broker keeps its data: on demand, encrypted
  * with the broker's customer managed key, point-in-time recovery, deletion protection, retained on
- * stack deletion. The registry and the finding ledger (ledger-table.ts) are both this.
+ * stack deletion. The registry and the finding ledger (ledger-table.ts) are both this; each grants
+ * its own exact actions.
  */
-export function brokerTable(scope: Construct, encryptionKey: IKey): Table {
-  return new Table(scope, 'Table', {
-    partitionKey: { name: TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
-    sortKey: { name: TABLE_SCHEMA.sortKey, type: AttributeType.STRING },
-    billingMode: BillingMode.PAY_PER_REQUEST,
-    encryption: TableEncryption.CUSTOMER_MANAGED,
-    encryptionKey,
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-    deletionProtection: true,
-    timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
-    removalPolicy: RemovalPolicy.RETAIN,
-  });
-}
-
-export class RegistryTable extends Construct {
+export abstract class BrokerTable extends Construct {
   readonly table: Table;
-  private readonly encryptionKey: IKey;
+  protected readonly encryptionKey: IKey;
 
-  constructor(scope: Construct, id: string, props: RegistryTableProps) {
+  constructor(scope: Construct, id: string, props: BrokerTableProps) {
     super(scope, id);
     this.encryptionKey = props.encryptionKey;
-    this.table = brokerTable(this, props.encryptionKey);
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: props.encryptionKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+}
+
+export class RegistryTable extends BrokerTable {
+  constructor(scope: Construct, id: string, props: BrokerTableProps) {
+    super(scope, id, props);
     this.table.addGlobalSecondaryIndex({
       indexName: TABLE_SCHEMA.gsi1.name,
       partitionKey: { name: TABLE_SCHEMA.gsi1.partitionKey, type: AttributeType.STRING },

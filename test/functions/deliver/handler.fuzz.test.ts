@@ -18,7 +18,7 @@ import { parseDeliveryMessage, type DeliveryMessage } from '#shared/queue/delive
 import { sqsJsonBytes } from '#shared/queue/sqs-characters.js';
 import { aFinding, aResource } from '../../shared/asff/finding-factory.js';
 import { anyJson, binaryString, memberChanges, mutateText, nastyString, nestedText, withChanges } from '../../support/fuzz-arbitraries.js';
-import { CanaryScanner, FUZZ_RUNS, HEAP_GROWTH_BOUND, RSS_GROWTH_BOUND, captureOutput, enableMetrics, fuzzRuns, recordTraces, rssMeter } from '../../support/fuzz-kit.js';
+import { CanaryScanner, FUZZ_RUNS, HEAP_GROWTH_BOUND, RSS_GROWTH_BOUND, fuzzRuns, observeHandlers, rssMeter, type Observed } from '../../support/fuzz-kit.js';
 import { addCustomer, addPartner, startBroker, type TestPartner } from '../../support/local-broker.js';
 import { sqsMessage as message, type FuzzMessage } from '../../support/fuzz-sqs-messages.js';
 
@@ -45,9 +45,7 @@ let stack: LocalStack;
 let partner: TestPartner;
 let deliver: Handler;
 const scanner = new CanaryScanner();
-let output: ReturnType<typeof captureOutput>;
-let traces: ReturnType<typeof recordTraces>;
-let logger: { getLevelName(): string };
+let observed: Observed;
 
 beforeAll(async () => {
   // DEBUG: the most the handler ever logs. The poller stays off: the handler is called here directly.
@@ -67,17 +65,13 @@ beforeAll(async () => {
     scanner.plant(session.secretAccessKey, session.sessionToken);
     return session;
   };
-  const [{ metrics, logger: observed }, { tracer }] = await Promise.all([import('#functions/observability.js'), import('#functions/tracer.js')]);
   // A deliver container of the stack's own configuration (functions/deliver/create-handler.ts).
   deliver = stack.handlers.newDeliverContainer() as unknown as Handler;
   scanner.plant(TITLE_CANARY, DESCRIPTION_CANARY, ...externalIds, LOCAL_BROKER.secretAccessKey, LOCAL_BROKER.verifierSecretAccessKey);
-  enableMetrics(metrics);
-  logger = observed;
-  traces = recordTraces(tracer, scanner);
-  output = captureOutput(scanner);
+  observed = await observeHandlers(scanner);
 }, 60_000);
 afterAll(async () => {
-  output?.stop();
+  observed?.output.stop();
   await stack?.stop();
 });
 
@@ -199,7 +193,7 @@ const stats = { cases: 0, records: 0, malformed: 0, failed: 0, failedMalformed: 
 async function invoke(messages: FuzzMessage[]): Promise<CaseResult> {
   const event: SQSEvent = { Records: messages.map((m) => sqsRecordOf(received(m), { queueArn: stack.deliveryQueueArn, region: stack.region })) };
   // The handler must answer (a thrown error would fail the whole batch in Lambda, retrying good and bad alike).
-  const response = await traces.traced(() => deliver(event, lambdaContext('deliver')));
+  const response = await observed.traces.traced(() => deliver(event, lambdaContext('deliver')));
   const ids = event.Records.map((record) => record.messageId);
   const failures = Array.isArray(response?.batchItemFailures) ? response.batchItemFailures.map((failure) => failure.itemIdentifier) : undefined;
   const failed = new Set(failures);
@@ -365,12 +359,12 @@ describe('the deliver handler with the biggest and deepest records', () => {
 describe('what deliver wrote and traced during the fuzz', () => {
   it('holds no finding content, ExternalId or credential in logs, metrics or traces (and the capture saw them)', () => {
     // The capture saw the handler's output at DEBUG, its EMF metrics and its trace segments, else this proves nothing.
-    expect(output.seen.logLines).toBeGreaterThanOrEqual(FUZZ_RUNS);
-    expect(logger.getLevelName()).toBe('DEBUG');
-    expect([...output.seen.levels]).toContain('INFO');
-    expect(output.seen.metricLines).toBeGreaterThanOrEqual(FUZZ_RUNS);
-    expect(traces.seen.segments).toBeGreaterThanOrEqual(FUZZ_RUNS);
-    expect(traces.seen.subsegments).toBeGreaterThanOrEqual(FUZZ_RUNS);
+    expect(observed.output.seen.logLines).toBeGreaterThanOrEqual(FUZZ_RUNS);
+    expect(observed.logger.getLevelName()).toBe('DEBUG');
+    expect([...observed.output.seen.levels]).toContain('INFO');
+    expect(observed.output.seen.metricLines).toBeGreaterThanOrEqual(FUZZ_RUNS);
+    expect(observed.traces.seen.segments).toBeGreaterThanOrEqual(FUZZ_RUNS);
+    expect(observed.traces.seen.subsegments).toBeGreaterThanOrEqual(FUZZ_RUNS);
     expect(scanner.leaks.map((leak) => JSON.stringify(leak))).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import { LOCAL_BROKER, type LocalStack } from '#infra/local/stack.js';
 import { MAX_FINDINGS_PER_REQUEST } from '#shared/limits.js';
 import { aFinding } from '../../shared/asff/finding-factory.js';
 import { anyJson, binaryString, gzippedAsText, mediaHeaders, memberChanges, mutateText, withChanges, nastyString, nestedText, queryStrings } from '../../support/fuzz-arbitraries.js';
-import { CanaryScanner, FUZZ_RUNS, HEAP_GROWTH_BOUND, RSS_GROWTH_BOUND, captureOutput, enableMetrics, expectSafeReply, fuzzCases, recordTraces, rssMeter } from '../../support/fuzz-kit.js';
+import { CanaryScanner, FUZZ_RUNS, HEAP_GROWTH_BOUND, RSS_GROWTH_BOUND, expectSafeReply, fuzzCases, observeHandlers, rssMeter, type Observed } from '../../support/fuzz-kit.js';
 import { addCustomer, addPartner, startBroker, type TestPartner } from '../../support/local-broker.js';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -27,16 +27,13 @@ let partner: TestPartner;
 let ingest: Handler;
 let authorizer: Record<string, unknown>;
 const scanner = new CanaryScanner();
-let output: ReturnType<typeof captureOutput>;
-let traces: ReturnType<typeof recordTraces>;
-let logger: { getLevelName(): string };
+let observed: Observed;
 
 beforeAll(async () => {
   // DEBUG: the most the handlers ever log. The poller stays off: delivery is not what is fuzzed here.
   stack = await startBroker({ logLevel: 'DEBUG', startPoller: false });
   partner = await addPartner(stack, 'ingestfuzz');
   const registration = await addCustomer(stack, partner, { accountId: CUSTOMER });
-  const [{ metrics, logger: observed }, { tracer }] = await Promise.all([import('#functions/observability.js'), import('#functions/tracer.js')]);
   // The handlers the stack built from its configuration (functions/*/create-handler.ts).
   const authorize = stack.handlers.authorizer;
   ingest = stack.handlers.ingest as Handler;
@@ -47,13 +44,10 @@ beforeAll(async () => {
     lambdaContext('authorizer'));
   authorizer = authorizerContext(allowed);
   scanner.plant(TITLE_CANARY, DESCRIPTION_CANARY, partner.token.split('.')[1]!, registration.externalId!, LOCAL_BROKER.secretAccessKey, LOCAL_BROKER.verifierSecretAccessKey);
-  enableMetrics(metrics);
-  logger = observed;
-  traces = recordTraces(tracer, scanner);
-  output = captureOutput(scanner);
+  observed = await observeHandlers(scanner);
 }, 60_000);
 afterAll(async () => {
-  output?.stop();
+  observed?.output.stop();
   await stack?.stop();
 });
 
@@ -109,7 +103,7 @@ async function post(resource: string, c: Case): Promise<APIGatewayProxyResult> {
     accountId: LOCAL_BROKER.accountId, stage: 'v1', authorizer, identity: { sourceIp: '127.0.0.1', userAgent: 'fuzz' },
   });
   if (c.base64) (event as { isBase64Encoded: boolean }).isBase64Encoded = true;
-  return traces.traced(() => ingest(event, lambdaContext('ingest')));
+  return observed.traces.traced(() => ingest(event, lambdaContext('ingest')));
 }
 
 const statuses = new Map<string, Map<number, number>>();
@@ -162,12 +156,12 @@ describe.each(['/v1/findings', '/v1/findings:validate'])('POST %s under fuzzing'
 describe('what ingest wrote and traced during the fuzz', () => {
   it('holds no finding content, token secret, ExternalId or credential in logs, metrics or traces (and the capture saw them)', () => {
     // The capture saw the handlers' output at DEBUG, their EMF metrics and their trace segments, else this proves nothing.
-    expect(output.seen.logLines).toBeGreaterThan(FUZZ_RUNS);
-    expect(logger.getLevelName()).toBe('DEBUG');
-    expect([...output.seen.levels]).toContain('INFO');
-    expect(output.seen.metricLines).toBeGreaterThan(FUZZ_RUNS / 10);
-    expect(traces.seen.segments).toBeGreaterThanOrEqual(2 * FUZZ_RUNS);
-    expect(traces.seen.subsegments).toBeGreaterThanOrEqual(2 * FUZZ_RUNS);
+    expect(observed.output.seen.logLines).toBeGreaterThan(FUZZ_RUNS);
+    expect(observed.logger.getLevelName()).toBe('DEBUG');
+    expect([...observed.output.seen.levels]).toContain('INFO');
+    expect(observed.output.seen.metricLines).toBeGreaterThan(FUZZ_RUNS / 10);
+    expect(observed.traces.seen.segments).toBeGreaterThanOrEqual(2 * FUZZ_RUNS);
+    expect(observed.traces.seen.subsegments).toBeGreaterThanOrEqual(2 * FUZZ_RUNS);
     expect(scanner.leaks.map((leak) => JSON.stringify(leak))).toEqual([]);
   });
 });

@@ -14,7 +14,7 @@ import { iamIdentity, proxyEvent } from '#infra/local/proxy-event.js';
 import { LOCAL_BROKER, type LocalStack } from '#infra/local/stack.js';
 import { customerAccount, type CustomerAccount } from '../../support/customer-account.js';
 import { anyJson, binaryString, mediaHeaders, memberChanges, mutateText, nastyString, nestedText, queryStrings, withChanges } from '../../support/fuzz-arbitraries.js';
-import { CanaryScanner, FUZZ_RUNS, HEAP_GROWTH_BOUND, RSS_GROWTH_BOUND, captureOutput, expectSafeReply, fuzzCases, recordTraces, rssMeter } from '../../support/fuzz-kit.js';
+import { CanaryScanner, FUZZ_RUNS, HEAP_GROWTH_BOUND, RSS_GROWTH_BOUND, expectSafeReply, fuzzCases, observeHandlers, rssMeter, type Observed } from '../../support/fuzz-kit.js';
 import { addPartner, startBroker, type TestPartner } from '../../support/local-broker.js';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -27,8 +27,7 @@ let customer: CustomerAccount;
 let identity: APIGatewayEventIdentity;
 let onboarding: Handler;
 const scanner = new CanaryScanner();
-let output: ReturnType<typeof captureOutput>;
-let traces: ReturnType<typeof recordTraces>;
+let observed: Observed;
 
 async function setUp(): Promise<void> {
   stack = await startBroker({ logLevel: 'DEBUG', startPoller: false });
@@ -36,19 +35,18 @@ async function setUp(): Promise<void> {
   customer = customerAccount(stack, ACCOUNT);
   // The identity the front derives from the customer's SigV4 signature.
   identity = iamIdentity(stack.emulator.state.credentials.lookup(customer.credentials.accessKeyId)!.caller, customer.credentials.accessKeyId, '127.0.0.1', 'fuzz');
-  const { tracer } = await import('#functions/tracer.js');
   onboarding = stack.handlers.onboarding as Handler;
   // A registration to aim at, so the per-registration routes get past the lookup.
   const created = await call('POST', '/v1/registrations', { company: 'x', product: 'y' }, JSON.stringify({ product: partner.productKey, regions: [stack.region] }));
   expect(created.statusCode, created.body).toBe(201);
   scanner.plant(EXTERNAL_ID_CANARY, JSON.parse(created.body).setup.externalId, customer.credentials.secretAccessKey,
     LOCAL_BROKER.secretAccessKey, LOCAL_BROKER.verifierSecretAccessKey);
-  traces = recordTraces(tracer, scanner);
-  output = captureOutput(scanner);
+  // The onboarding handler publishes no metrics of its own: only logs and traces are watched.
+  observed = await observeHandlers(scanner, { metrics: false });
 }
 
 async function tearDown(): Promise<void> {
-  output?.stop();
+  observed?.output.stop();
   customer?.close();
   await stack?.stop();
 }
@@ -145,7 +143,7 @@ export function onboardingFuzz(title: string, routes: Array<{ method: string; re
         const counts = new Map<number, number>();
         const rss = rssMeter();
         await fuzzCases(cases(REAL_ONE_IN[resource] ?? 20), async (c) => {
-          const reply = await traces.traced(() => call(method, resource, c.path, c.body, c));
+          const reply = await observed.traces.traced(() => call(method, resource, c.path, c.body, c));
           counts.set(reply.statusCode, (counts.get(reply.statusCode) ?? 0) + 1);
           expectSafeReply(reply, Buffer.byteLength(c.body), () => `${method} ${resource} ${JSON.stringify(c.path)} ${c.body.slice(0, 300)}`);
         });
@@ -176,8 +174,8 @@ export function onboardingFuzz(title: string, routes: Array<{ method: string; re
     }, 120_000);
 
     it('holds no ExternalId or credential in its logs, metrics or traces during the fuzz (and the capture saw them)', () => {
-      expect(output.seen.logLines).toBeGreaterThan(FUZZ_RUNS);
-      expect(traces.seen.subsegments).toBeGreaterThanOrEqual(ordered.length * FUZZ_RUNS);
+      expect(observed.output.seen.logLines).toBeGreaterThan(FUZZ_RUNS);
+      expect(observed.traces.seen.subsegments).toBeGreaterThanOrEqual(ordered.length * FUZZ_RUNS);
       expect(scanner.leaks.map((leak) => JSON.stringify(leak))).toEqual([]);
     });
   });

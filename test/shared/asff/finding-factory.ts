@@ -178,3 +178,6 @@ export function withPath(finding: Finding, path: string, value: unknown): Findin
 }
 
 export const times = <T>(count: number, make: (i: number) => T): T[] => Array.from({ length: count }, (_, i) => make(i));
+
+/** Each kind of finding the factories make, from the minimal one to the richest: what a test runs over every kind. */
+export const FINDING_KINDS = [aFinding, aVulnerabilityFinding, aMisconfigurationFinding, aThreatFinding, aSensitiveDataFinding, aProviderFieldsFinding] as const;

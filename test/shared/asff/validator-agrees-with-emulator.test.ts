@@ -13,12 +13,11 @@ import { validateFinding } from '#shared/asff/validate.js';
 import {
   ACCOUNT,
   aFinding,
-  aMisconfigurationFinding,
   aProviderFieldsFinding,
   aResource,
-  aSensitiveDataFinding,
   aThreatFinding,
   aVulnerabilityFinding,
+  FINDING_KINDS,
   type Finding,
   PRODUCT_ARN,
   REMOVE,
@@ -106,7 +105,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     .map((fields) => set('FindingProviderFields', fields)),
 );
 
-const findingKinds = [aFinding, aVulnerabilityFinding, aMisconfigurationFinding, aThreatFinding, aSensitiveDataFinding, aProviderFieldsFinding];
+const findingKinds = FINDING_KINDS;
 
 const mutatedFinding = fc
   .tuple(fc.constantFrom(...findingKinds), fc.array(mutation, { minLength: 1, maxLength: 3 }))
