@@ -145,6 +145,11 @@ describe('the local stack\'s replies match docs/openapi.yaml', () => {
     expect(checkSchema('ErrorReply', malformed.body)).toEqual([]);
     const validated = await postFindings(stack, partner.token, { Findings: [untitled, second] }, '/v1/findings:validate');
     expect(checkReply('POST', '/v1/findings:validate', validated)).toEqual([]);
+    const plainText = await fetch(`${stack.apiUrl}/v1/findings`, {
+      method: 'POST', headers: { authorization: `Bearer ${partner.token}`, 'content-type': 'text/plain' }, body: JSON.stringify({ Findings: [second] }),
+    });
+    expect(plainText.status).toBe(415);
+    expect(checkReply('POST', '/v1/findings', { status: plainText.status, body: await plainText.json() })).toEqual([]);
 
     const view = await partnerCall('GET', `/v1/submissions/${accepted.body.submissionId}`);
     expect(view.status).toBe(200);
