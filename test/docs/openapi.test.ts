@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { STAGE_NAME } from '#infra/cdk/constructs/api.js';
@@ -31,6 +32,17 @@ describe('docs/openapi.yaml', () => {
     const served = [...Object.values(PARTNER_ROUTES), ...Object.values(ONBOARDING_ROUTES)]
       .flatMap(({ path, methods }) => methods.map((method) => `${method} ${path}`));
     expect(documented.sort()).toEqual(served.sort());
+  });
+
+  it('checks for real: the same validator refuses a spec cut short by an unquoted comma, or a response of the wrong type', async () => {
+    const text = readFileSync(SPEC, 'utf8');
+    // The defect the spec once had: a description with a comma in an unquoted flow mapping.
+    const cutShort = text.replace("{ description: '`InvalidParameter`: `since` is not a date-time, or `limit` not 1-100.',",
+      '{ description: `InvalidParameter`: `since` is not a date-time, or `limit` not 1-100.,');
+    expect(cutShort).not.toBe(text);
+    expect((await new Validator().validate(cutShort)).valid).toBe(false);
+    const wrongType = { ...spec, paths: { '/v1/findings': { post: { responses: { '202': 'accepted' } } } } };
+    expect((await new Validator().validate(wrongType)).valid).toBe(false);
   });
 
   it('names the deployed stage in its AWS server URL', () => {
