@@ -5,7 +5,9 @@ const REQUEST_ENVELOPE_BYTES = 64;
 
 /**
  * Splits items into BatchImportFindings-sized chunks: at most 100 findings and 6 MB of JSON each,
- * each item in the first chunk it fits (fewest calls for the quota).
+ * each item in the first chunk it fits (fewest calls for the quota). First fit, not the order-keeping
+ * next fit of queue messages (shared/batching/pack-in-order.ts): an import call may hold findings in
+ * any order, and every call saved is quota another customer's findings can use.
  *
  * No chunk holds two findings with the same Id. BatchImportFindings names a failed finding by `Id`
  * alone (botocore securityhub/2018-10-26/service-2.json, ImportFindingsError: Id, ErrorCode,

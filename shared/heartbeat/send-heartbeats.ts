@@ -24,7 +24,7 @@ export const NO_PRODUCT_IN_REGION = 'NoProductArnInRegion';
 
 export interface HeartbeatDeps {
   registry: Registry;
-  /** As deliver's: customer roles assumed by the delivery principal (functions/heartbeat/handler.ts). */
+  /** As deliver's: customer roles assumed by the delivery principal (functions/heartbeat/create-handler.ts). */
   credentials: CredentialResolver;
   securityHub: SecurityHubClients;
   /** The same buckets deliver paces with, so heartbeats spend the accounts' import quota with it. */

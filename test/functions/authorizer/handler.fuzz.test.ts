@@ -30,7 +30,7 @@ beforeAll(async () => {
   const gone = issueToken(partner.partnerId);
   await stack.registry.putToken({ ...gone.record, revokedAt: new Date().toISOString() });
   revoked = gone.token;
-  // The authorizer writes no traces of its own (no X-Ray SDK: functions/authorizer/handler.ts); its logs are scanned.
+  // The authorizer writes no traces of its own (no X-Ray SDK: functions/authorizer/create-handler.ts); its logs are scanned.
   authorize = stack.handlers.authorizer as Authorizer;
   scanner.plant(partner.token.split('.')[1]!, revoked.split('.')[1]!, LOCAL_BROKER.secretAccessKey, LOCAL_BROKER.verifierSecretAccessKey);
   output = captureOutput(scanner);
