@@ -85,14 +85,19 @@ export function registrationView(registration: Registration, offer: ProductOffer
 
 export type RegistrationView = ReturnType<typeof registrationView>;
 
-function statusReason(registration: Registration): string {
+export function statusReason(registration: Pick<Registration, 'status' | 'mode' | 'roleArn'>): string {
+  // Only a cross-account-role registration has a role to verify; the operator activates the other modes.
+  const withRole = registration.mode === 'cross-account-role';
   switch (registration.status) {
     case 'PENDING':
+      if (!withRole) {
+        return `Waiting for the operator: a ${registration.mode} registration has no role to verify; it becomes ACTIVE with broker-admin set-status once Security Hub and the integration are enabled.`;
+      }
       return registration.roleArn
         ? 'Waiting for a verification that passes: fix the problems listed, then POST .../verify.'
         : 'Waiting for the role: create it as setup says, then PUT .../role.';
     case 'ACTIVE':
-      return 'Verified: findings for this product are delivered.';
+      return withRole ? 'Verified: findings for this product are delivered.' : 'Active: findings for this product are delivered.';
     case 'SUSPENDED':
       return 'Suspended: findings stopped because the role or Security Hub refused them (see deliveryProblem or problems). Fix it and POST .../verify; findings held meanwhile are in the broker\'s dead-letter queue and are redriven by the operator.';
     case 'OFFBOARDED':
