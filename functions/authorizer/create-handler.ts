@@ -8,7 +8,7 @@ import { tableName } from '#shared/config.js';
 import { DynamoRegistry } from '#shared/registry/dynamo-registry.js';
 import { clientConfig, type AwsEnvironment } from '../aws-environment.js';
 import { logger } from '../observability.js';
-import { UNAUTHORIZED, bearerToken, invalidTokenDenial } from './refusals.js';
+import { UNAUTHORIZED, bearerToken, invalidTokenDenial, stageResource } from './refusals.js';
 
 /** The authorizer's environment (set by the CDK stack). */
 export const AUTHORIZER_ENVIRONMENT = z.object({ TABLE_NAME: tableName });
@@ -41,21 +41,14 @@ export function createAuthorizerHandler(config: AuthorizerConfig, aws: AwsEnviro
         logger.info('token refused', { hasHeader: true, reason: 'unknown or revoked' });
         return invalidTokenDenial(event.methodArn);
       }
-      const [arnPrefix, stage] = stageArn(event.methodArn);
       return {
         principalId: record.partnerId,
         policyDocument: {
           Version: '2012-10-17',
-          Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: `${arnPrefix}/${stage}/*/*` }],
+          Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: stageResource(event.methodArn) }],
         },
         context: { partnerId: record.partnerId, tokenId: record.tokenId },
         ...(record.usagePlanKeyId ? { usageIdentifierKey: record.usagePlanKeyId } : {}),
       };
     });
-}
-
-/** `arn:aws:execute-api:region:account:apiId/stage/METHOD/path` -> [`arn:...:apiId`, `stage`]. */
-function stageArn(methodArn: string): [string, string] {
-  const [prefix = methodArn, stage = '*'] = methodArn.split('/');
-  return [prefix, stage];
 }

@@ -30,11 +30,21 @@ export function bearerToken(header: string | undefined): string | undefined {
   return token !== undefined && isTokenShaped(token) ? token : undefined;
 }
 
-/** The Deny for a well-formed token that is not live, for the method asked for (never cached as an Allow). */
+/**
+ * Every method and path of the API stage the request came to (`arn:aws:execute-api:region:account:apiId/stage/METHOD/path`
+ * with METHOD and path as wildcards). API Gateway caches an authorizer's answer per token and applies it to
+ * the token's next requests, whatever their method, so the answer must cover them all.
+ */
+export function stageResource(methodArn: string): string {
+  const [prefix = methodArn, stage = '*'] = methodArn.split('/');
+  return `${prefix}/${stage}/*/*`;
+}
+
+/** The Deny for a well-formed token that is not live, for the whole stage (as the Allow of a live one). */
 export function invalidTokenDenial(methodArn: string): APIGatewayAuthorizerResult {
   return {
     principalId: 'unknown',
-    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: methodArn || '*' }] },
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Deny', Resource: stageResource(methodArn) }] },
     context: { ...INVALID_TOKEN },
   };
 }

@@ -18,10 +18,10 @@ describe('bearerToken', () => {
 });
 
 describe('invalidTokenDenial', () => {
-  it('denies the method asked for and says why in the context, without naming the token', () => {
+  it('denies every method of the stage (API Gateway reuses it for the token) and says why in the context, without naming the token', () => {
     const denial = invalidTokenDenial('arn:aws:execute-api:us-east-1:111111111111:api/v1/POST/v1/findings');
     expect(denial.policyDocument.Statement).toEqual([
-      { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: 'arn:aws:execute-api:us-east-1:111111111111:api/v1/POST/v1/findings' },
+      { Action: 'execute-api:Invoke', Effect: 'Deny', Resource: 'arn:aws:execute-api:us-east-1:111111111111:api/v1/*/*' },
     ]);
     expect(denial.context).toEqual({ refusalCode: 'InvalidToken', refusalMessage: expect.stringContaining('unknown or revoked') });
   });
