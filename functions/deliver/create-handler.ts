@@ -9,10 +9,9 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { queueUrl, tableName } from '#shared/config.js';
+import { queueUrl, roleSessionNamePrefix, SUSPENSION_ENVIRONMENT, tableName } from '#shared/config.js';
 import { DELIVERY_PACING_BUDGET_MS, DELIVERY_SETTLE_MARGIN_MS } from '#shared/limits.js';
 import { CredentialResolver } from '#shared/credentials/credential-resolver.js';
-import { SUSPENSION_POLICY } from '#shared/delivery/access-failures.js';
 import { deliverRecords, type DeliveryReport } from '#shared/delivery/deliver-records.js';
 import { SQS_DELIVERY_OPTIONS, withoutSdkLogging } from '#shared/aws/quiet-clients.js';
 import { DynamoQuotaStates } from '#shared/delivery/quota-states.js';
@@ -32,10 +31,9 @@ export const DELIVER_ENVIRONMENT = z.object({
   DELIVERY_QUEUE_URL: queueUrl('delivery queue'),
   DEAD_LETTER_QUEUE_URL: queueUrl('dead-letter queue'),
   MAX_RECEIVE_COUNT: z.coerce.number({ error: 'required: the delivery queue redrive policy maxReceiveCount' }).check(z.int(), z.minimum(1)),
-  ROLE_SESSION_NAME_PREFIX: z._default(z.string().check(z.regex(/^[\w+=,.@-]{1,32}$/, 'must be 1-32 of [\w+=,.@-]')), 'securityhub-broker'),
+  ROLE_SESSION_NAME_PREFIX: roleSessionNamePrefix,
   // When repeated access failures suspend a registration (shared/delivery/access-failures.ts).
-  SUSPEND_AFTER_FAILURES: z._default(z.coerce.number().check(z.int(), z.minimum(1)), SUSPENSION_POLICY.failures),
-  SUSPEND_AFTER_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), SUSPENSION_POLICY.windowMs / 1000),
+  ...SUSPENSION_ENVIRONMENT,
 });
 export type DeliverConfig = z.infer<typeof DELIVER_ENVIRONMENT>;
 

@@ -8,10 +8,9 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { tableName } from '#shared/config.js';
+import { roleSessionNamePrefix, SUSPENSION_ENVIRONMENT, tableName } from '#shared/config.js';
 import { withoutSdkLogging } from '#shared/aws/quiet-clients.js';
 import { CredentialResolver } from '#shared/credentials/credential-resolver.js';
-import { SUSPENSION_POLICY } from '#shared/delivery/access-failures.js';
 import { DynamoQuotaStates } from '#shared/delivery/quota-states.js';
 import { SecurityHubClients } from '#shared/delivery/securityhub-clients.js';
 import { deliveryPrincipalCredentials, heartbeatSessionName } from '#shared/heartbeat/delivery-principal.js';
@@ -27,10 +26,9 @@ export const HEARTBEAT_ENVIRONMENT = z.object({
   // The delivery principal (the deliver function's role): customers' roles trust it, so heartbeats act as it.
   DELIVERY_PRINCIPAL_ARN: z.string({ error: 'required: the deliver function (delivery principal) role ARN' })
     .check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/\S+$/, 'must be the deliver function (delivery principal) role ARN')),
-  ROLE_SESSION_NAME_PREFIX: z._default(z.string().check(z.regex(/^[\w+=,.@-]{1,32}$/, 'must be 1-32 of [\w+=,.@-]')), 'securityhub-broker'),
+  ROLE_SESSION_NAME_PREFIX: roleSessionNamePrefix,
   // Deliver's suspension policy, read from the same variables: a refused heartbeat counts as a refused delivery.
-  SUSPEND_AFTER_FAILURES: z._default(z.coerce.number().check(z.int(), z.minimum(1)), SUSPENSION_POLICY.failures),
-  SUSPEND_AFTER_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0)), SUSPENSION_POLICY.windowMs / 1000),
+  ...SUSPENSION_ENVIRONMENT,
 });
 export type HeartbeatConfig = z.infer<typeof HEARTBEAT_ENVIRONMENT>;
 

@@ -7,7 +7,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod/mini';
-import { queueUrl, tableName } from '#shared/config.js';
+import { queueUrl, roleSessionNamePrefix, tableName } from '#shared/config.js';
 import { ForbiddenError, NotFoundError } from '#shared/errors.js';
 import { Onboarding, type Caller } from '#shared/onboarding/registrations.js';
 import { verificationSecurityHub, verifyRole } from '#shared/onboarding/verify-role.js';
@@ -32,7 +32,7 @@ export const ONBOARDING_ENVIRONMENT = z.object({
   DELIVERY_PRINCIPAL_ARN: roleArn('deliver function'),
   VERIFIER_PRINCIPAL_ARN: roleArn('onboarding function (verifier)'),
   CUSTOMER_ROLE_NAME_PREFIX: z.string({ error: 'required: the prefix customer role names must start with' }).check(z.regex(/^[\w+=,.@-]{1,48}$/)),
-  ROLE_SESSION_NAME_PREFIX: z.string({ error: 'required: the AssumeRole session name prefix' }).check(z.regex(/^[\w+=,.@-]{2,32}$/)),
+  ROLE_SESSION_NAME_PREFIX: roleSessionNamePrefix,
   CUSTOMER_ROLE_TEMPLATE_URL: z.optional(z.string().check(z.regex(/^https:\/\/\S+$/, 'must be an https URL'))),
 });
 export type OnboardingConfig = z.infer<typeof ONBOARDING_ENVIRONMENT>;

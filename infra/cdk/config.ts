@@ -1,5 +1,6 @@
 // The full zod API, not zod/mini as in the functions (shared/config.ts): the CDK app is never bundled into a Lambda.
 import * as z from 'zod';
+import { DEFAULT_ROLE_SESSION_NAME_PREFIX } from '#shared/config.js';
 import { parseProductArn } from '#shared/product/product-arn.js';
 
 /**
@@ -62,7 +63,7 @@ export const CONTEXT_KEYS = {
 
 export const DEFAULTS = {
   customerRoleNamePrefix: 'SecurityHubFindingsBroker',
-  roleSessionNamePrefix: 'securityhub-broker',
+  roleSessionNamePrefix: DEFAULT_ROLE_SESSION_NAME_PREFIX,
   /**
    * Deliver invocations at once. The FIFO delivery queue gives each account+Region quota to one
    * invocation at a time, so five serve five busy customers at their full quota while quiet ones
